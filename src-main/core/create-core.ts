@@ -1,0 +1,106 @@
+import type { Database } from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppInfo, RunMode, StartupProblem } from '../../src-shared/domain/app.js';
+import { AppError } from '../../src-shared/errors.js';
+import { probeAmi } from '../ami/ami-probe.js';
+import { ConnectionTestsRepo } from '../cache/connection-tests-repo.js';
+import { openCache } from '../cache/database.js';
+import { createHandlers } from '../ipc/create-handlers.js';
+import { createDispatcher, type Dispatch } from '../ipc/dispatcher.js';
+import { FileLogger, type Logger, type LogLevel } from '../logging/logger.js';
+import { Redactor } from '../logging/redactor.js';
+import { probeHttp } from '../net/http-probe.js';
+import { EncryptedFileSecretStore, type SecretCipher } from '../secrets/secret-store.js';
+import { ConfSettingsStore, type ConfFactory } from '../settings/conf-settings-store.js';
+import { ConnectionTester } from '../sites/connection-tester.js';
+import { SiteService } from '../sites/site-service.js';
+import { SiteStatusBoard } from '../sites/site-status-board.js';
+import { EventBus } from './event-bus.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  mode: RunMode;
+  version: string;
+  versions: Record<string, string | undefined>;
+  /** Built once the data folder exists (host mode's key file lives in it). */
+  createCipher: (dataDir: string) => SecretCipher;
+  settingsFactory: ConfFactory;
+  nativeBinding?: string;
+  logLevel?: LogLevel;
+  logEcho?: boolean;
+}
+
+export interface Core {
+  dispatch: Dispatch;
+  bus: EventBus;
+  log: Logger;
+  info: AppInfo;
+  close(): void;
+}
+
+/** Where each file lives inside the user data folder. */
+export function dataPaths(dataDir: string) {
+  return {
+    cache: join(dataDir, 'cache.sqlite'),
+    secrets: join(dataDir, 'secrets.json'),
+    secretKey: join(dataDir, 'secret.key'),
+    log: join(dataDir, 'logs', 'switchboard.log'),
+  };
+}
+
+/**
+ * The composition root shared by the desktop app and host mode: every service is built here from
+ * plain dependencies, so nothing below imports Electron.
+ */
+export function createCore(options: CoreOptions): Core {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const paths = dataPaths(options.dataDir);
+  const redactor = new Redactor();
+  const log = new FileLogger({ file: paths.log, redactor, level: options.logLevel ?? 'info', echo: options.logEcho ?? false });
+  log.info('starting', { version: options.version, mode: options.mode });
+
+  const problems: StartupProblem[] = [];
+  const settings = new ConfSettingsStore(options.dataDir, options.settingsFactory, log);
+  problems.push(...settings.problems);
+  const secrets = new EncryptedFileSecretStore(paths.secrets, options.createCipher(options.dataDir), redactor);
+
+  let db: Database | null = null;
+  try {
+    db = openCache({ file: paths.cache, log, nativeBinding: options.nativeBinding });
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    const reason = err instanceof AppError ? String(err.details?.reason ?? '') : '';
+    log.error('cache unavailable; running without it', { detail });
+    problems.push({
+      kind: 'cache-unavailable',
+      messageKey: reason === 'newer-schema' ? 'problems.cacheNewer' : 'problems.cacheUnreadable',
+      path: paths.cache,
+      detail,
+    });
+  }
+
+  const bus = new EventBus();
+  const board = new SiteStatusBoard(db ? new ConnectionTestsRepo(db) : null, bus);
+  const sites = new SiteService({ settings, secrets, statuses: board, bus, log });
+  const tester = new ConnectionTester({ sites, board, log, probes: { ami: probeAmi, http: probeHttp } });
+  const info: AppInfo = {
+    version: options.version,
+    mode: options.mode,
+    secretProtection: secrets.protection,
+    dataDir: options.dataDir,
+    problems,
+  };
+  const dispatch = createDispatcher(createHandlers({ info, sites, tester, log, versions: options.versions }), log);
+
+  return {
+    dispatch,
+    bus,
+    log,
+    info,
+    close() {
+      db?.close();
+      log.info('stopped');
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type Conf from 'conf';
+import { copyFileSync, existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartupProblem } from '../../src-shared/domain/app.js';
+import type { Logger } from '../logging/logger.js';
+import { DEFAULT_SETTINGS, type Settings, type SettingsStore } from './settings-store.js';
+import { storedSiteSchema, type StoredSite } from './stored-site.js';
+
+export const SETTINGS_NAME = 'settings';
+
+export interface ConfOptions {
+  cwd: string;
+  configName: string;
+  defaults: Settings;
+  clearInvalidConfig: false;
+}
+
+/** Builds the conf-compatible store: `conf` in plain Node, electron-store in the app. */
+export type ConfFactory = (options: ConfOptions) => Conf<Settings>;
+
+/**
+ * Settings behind a conf-compatible store. A file that is not JSON, or whose sites do not match the
+ * schema, is copied aside as `settings.json.invalid-<time>` and reported: nothing a person typed
+ * by hand is overwritten silently.
+ */
+export class ConfSettingsStore implements SettingsStore {
+  readonly path: string;
+  readonly problems: StartupProblem[] = [];
+  private readonly conf: Conf<Settings>;
+
+  constructor(dir: string, factory: ConfFactory, log: Logger, now: () => Date = () => new Date()) {
+    const options: ConfOptions = { cwd: dir, configName: SETTINGS_NAME, defaults: DEFAULT_SETTINGS, clearInvalidConfig: false };
+    const file = join(dir, `${SETTINGS_NAME}.json`);
+    const backupName = () => `${file}.invalid-${now().toISOString().replace(/[:.]/g, '-')}`;
+    let conf: Conf<Settings>;
+    try {
+      conf = factory(options);
+    } catch (err) {
+      // Only a parse failure is recovered; an unreadable file (permissions, disk) stops the start.
+      if (!(err instanceof SyntaxError) || !existsSync(file)) throw err;
+      const backup = backupName();
+      renameSync(file, backup);
+      const detail = err instanceof Error ? err.message : String(err);
+      log.warn('settings file was not valid JSON; moved aside and started empty', { backup, detail });
+      this.problems.push({ kind: 'settings-recovered', messageKey: 'problems.settingsInvalidJson', path: backup, detail });
+      conf = factory(options);
+    }
+    this.conf = conf;
+    this.path = conf.path;
+
+    const { valid, rejected } = splitSites(conf.get('sites'));
+    if (rejected > 0) {
+      const backup = backupName();
+      copyFileSync(this.path, backup);
+      conf.set('sites', valid);
+      log.warn('settings held sites that do not match the schema; kept a copy and dropped them', { backup, rejected });
+      this.problems.push({
+        kind: 'settings-recovered',
+        messageKey: 'problems.settingsInvalidSites',
+        path: backup,
+        detail: `${rejected} site(s) could not be read`,
+      });
+    }
+  }
+
+  get<K extends keyof Settings>(key: K): Settings[K] {
+    return this.conf.get(key);
+  }
+
+  set<K extends keyof Settings>(key: K, value: Settings[K]): void {
+    this.conf.set(key, value);
+  }
+}
+
+function splitSites(raw: unknown): { valid: StoredSite[]; rejected: number } {
+  if (!Array.isArray(raw)) return { valid: [], rejected: raw === undefined ? 0 : 1 };
+  const valid: StoredSite[] = [];
+  for (const item of raw) {
+    const parsed = storedSiteSchema.safeParse(item);
+    if (parsed.success) valid.push(parsed.data);
+  }
+  return { valid, rejected: raw.length - valid.length };
+}

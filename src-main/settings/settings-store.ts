@@ -1,0 +1,15 @@
+import type { StoredSite } from './stored-site.js';
+
+/** Everything Switchboard keeps as settings. Secrets are not here: they live in the SecretStore. */
+export interface Settings {
+  sites: StoredSite[];
+}
+
+/** One interface over electron-store (desktop) and conf (host mode, tests). */
+export interface SettingsStore {
+  readonly path: string;
+  get<K extends keyof Settings>(key: K): Settings[K];
+  set<K extends keyof Settings>(key: K, value: Settings[K]): void;
+}
+
+export const DEFAULT_SETTINGS: Settings = { sites: [] };

@@ -1,0 +1,82 @@
+import type { ConnectionTestReport, TargetTestResult, TestSummary } from '../../src-shared/domain/site.js';
+import { AppError } from '../../src-shared/errors.js';
+import type { SiteInput } from '../../src-shared/schemas/site.js';
+import type { AmiProbeResult, AmiProbeTarget } from '../ami/ami-probe.js';
+import type { Logger } from '../logging/logger.js';
+import type { HttpProbeResult, HttpProbeTarget } from '../net/http-probe.js';
+import { connectionChanged, type SiteService } from './site-service.js';
+import type { SiteStatusBoard } from './site-status-board.js';
+
+export interface Probes {
+  ami(target: AmiProbeTarget): Promise<AmiProbeResult>;
+  http(target: HttpProbeTarget): Promise<HttpProbeResult>;
+}
+
+/** "Test connection": the API and AMI probes of a site as typed in the form, run side by side. */
+export class ConnectionTester {
+  constructor(
+    private readonly deps: {
+      sites: SiteService;
+      board: SiteStatusBoard;
+      probes: Probes;
+      log: Logger;
+      now?: () => number;
+    },
+  ) {}
+
+  async test(siteId: string | undefined, input: SiteInput): Promise<ConnectionTestReport> {
+    const saved = siteId === undefined ? undefined : this.deps.sites.find(siteId);
+    const [api, ami] = await Promise.all([this.testApi(input), this.testAmi(input, siteId)]);
+    const testedAt = (this.deps.now ?? Date.now)();
+    // Only a test of the profile as saved says something about the saved site's status.
+    if (saved && !connectionChanged(saved, input)) {
+      if (api) this.deps.board.record(saved, 'api', api, testedAt);
+      if (ami) this.deps.board.record(saved, 'ami', ami, testedAt);
+    }
+    return { api, ami, testedAt };
+  }
+
+  private async testApi(input: SiteInput): Promise<TargetTestResult | null> {
+    if (!input.api) return null;
+    const { baseUrl } = input.api;
+    return this.attempt('api', () =>
+      this.deps.probes.http({ baseUrl, pinnedFingerprint256: input.tls.pinnedFingerprint256 }).then((result) => ({
+        latencyMs: result.latencyMs,
+        summary: { kind: 'http' as const, status: result.status, tls: result.tls },
+      })),
+    );
+  }
+
+  private async testAmi(input: SiteInput, siteId: string | undefined): Promise<TargetTestResult | null> {
+    const ami = input.ami;
+    if (!ami) return null;
+    return this.attempt('ami', async () => {
+      const secret = this.deps.sites.secretFor(input, siteId, 'ami');
+      if (secret === undefined) {
+        throw new AppError('VALIDATION', 'No AMI secret is set for this site', {
+          issues: [{ path: 'ami.secret', message: 'validation.required' }],
+        });
+      }
+      const result = await this.deps.probes.ami({ host: ami.host, port: ami.port, username: ami.username, secret });
+      return { latencyMs: result.latencyMs, summary: { kind: 'ami' as const, banner: result.banner } };
+    });
+  }
+
+  private async attempt(
+    target: 'api' | 'ami',
+    run: () => Promise<{ latencyMs: number; summary: TestSummary }>,
+  ): Promise<TargetTestResult> {
+    const started = performance.now();
+    try {
+      const result = await run();
+      this.deps.log.info('connection test passed', { target, ms: Math.round(result.latencyMs) });
+      return { ok: true, ...result };
+    } catch (err) {
+      const error =
+        err instanceof AppError ? err.toShape() : { code: 'INTERNAL' as const, message: 'Connection test crashed; see the log' };
+      if (!(err instanceof AppError)) this.deps.log.error('connection test crashed', { target, message: String(err) });
+      else this.deps.log.info('connection test failed', { target, code: err.code, message: err.message });
+      return { ok: false, latencyMs: performance.now() - started, error };
+    }
+  }
+}

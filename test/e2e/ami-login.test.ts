@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startAmiSimulator, type AmiSimulator } from '../../src-main/sim/ami-server.js';
+import { SitesPage } from './pages/sites-page.js';
+import { useE2eSession } from './support/session.js';
+
+describe('Testing an AMI connection from the Sites screen', () => {
+  const session = useE2eSession();
+  let ami: AmiSimulator;
+
+  beforeEach(async () => {
+    ami = await startAmiSimulator({ users: { switchboard: 'right-secret' } });
+  });
+  afterEach(async () => {
+    await ami.close();
+  });
+
+  it('reports AUTH_FAILED from a real login exchange with a wrong secret, then succeeds with the right one', async () => {
+    const sites = new SitesPage(session.page);
+    await sites.load(session.host.url);
+    await sites.open();
+    await sites.startNewSite();
+    await sites.fill({
+      name: 'Lab Asterisk',
+      vendor: 'Asterisk (AMI only)',
+      ami: { host: '127.0.0.1', port: String(ami.port), username: 'switchboard', secret: 'wrong-secret' },
+    });
+    await sites.save();
+    await sites.savedNotice().waitFor();
+
+    await sites.testConnection();
+    const result = sites.testResult('ami');
+    await expect.poll(() => result.getAttribute('data-code')).toBe('AUTH_FAILED');
+    expect(await result.textContent()).toContain('refused the user name or secret');
+    await expect.poll(() => sites.statusOf('Lab Asterisk').textContent()).toContain('AMI: failed');
+    // The simulator saw a real Login with the typed user.
+    const logins = ami.received.filter((a) => a.headers.some(([k, v]) => k === 'Action' && v === 'Login'));
+    expect(logins.length).toBe(1);
+
+    await sites.fill({ ami: { host: '127.0.0.1', port: String(ami.port), username: 'switchboard', secret: 'right-secret' } });
+    await sites.testConnection();
+    await expect.poll(() => result.getAttribute('data-code')).toBe('OK');
+    expect(await result.textContent()).toContain('Asterisk Call Manager/11.0.0');
+    // Tested with an unsaved secret: the saved site's status must not claim success yet.
+    expect(await sites.statusOf('Lab Asterisk').textContent()).toContain('AMI: failed');
+    await sites.save();
+    await sites.savedNotice().waitFor();
+    await sites.testConnection();
+    await expect.poll(() => sites.statusOf('Lab Asterisk').textContent()).toContain('AMI: OK');
+  });
+
+  it('tells an unreachable AMI port apart from a refused login', async () => {
+    const port = ami.port;
+    await ami.close();
+    const sites = new SitesPage(session.page);
+    await sites.load(session.host.url);
+    await sites.open();
+    await sites.startNewSite();
+    await sites.fill({
+      name: 'Gone',
+      vendor: 'Asterisk (AMI only)',
+      ami: { host: '127.0.0.1', port: String(port), username: 'switchboard', secret: 'right-secret' },
+    });
+    await sites.testConnection();
+    await expect.poll(() => sites.testResult('ami').getAttribute('data-code')).toBe('UNREACHABLE');
+    ami = await startAmiSimulator({ users: {} });
+  });
+});
