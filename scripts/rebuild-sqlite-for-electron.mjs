@@ -1,13 +1,16 @@
 // Builds better-sqlite3 for Electron's ABI into resources/native/ without touching the Node build
 // in node_modules that the tests load. Needs internet (Electron headers or a prebuilt binary).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const electronVersion = require('electron/package.json').version;
+// Named after the ABI so an Electron upgrade never loads a binding built for the old one.
+const abi = readFileSync(join(dirname(require.resolve('electron/package.json')), 'abi_version'), 'utf8').trim();
+const target = `resources/native/better_sqlite3-abi${abi}.node`;
 const source = dirname(require.resolve('better-sqlite3/package.json'));
 const work = mkdtempSync(join(tmpdir(), 'sqlite-electron-'));
 try {
@@ -23,8 +26,8 @@ try {
     },
   });
   mkdirSync('resources/native', { recursive: true });
-  copyFileSync(join(work, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), 'resources/native/better_sqlite3.node');
-  process.stdout.write(`better-sqlite3 built for Electron ${electronVersion}: resources/native/better_sqlite3.node\n`);
+  copyFileSync(join(work, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), target);
+  process.stdout.write(`better-sqlite3 built for Electron ${electronVersion}: ${target}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,11 +1,11 @@
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, session, type BrowserWindow } from 'electron';
 import ElectronStore from 'electron-store';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from './core/create-core.js';
 import { registerElectronIpc } from './ipc/register-electron.js';
-import { ElectronSafeStorageCipher } from './secrets/electron-cipher.js';
+import { createDesktopCipher } from './secrets/electron-cipher.js';
 import { applySecurityRestrictions } from './security.js';
 import { createMainWindow } from './window.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -14,14 +14,16 @@ import pkg from '../package.json' with { type: 'json' };
 let core: Core | undefined;
 let window: BrowserWindow | undefined;
 
-if (!app.requestSingleInstanceLock()) app.quit();
-
-app.on('second-instance', () => {
-  if (window?.isMinimized()) window.restore();
-  window?.focus();
-});
-
-app.whenReady().then(start, (err: unknown) => fatal(err));
+// A second instance must not touch the cache or settings the first one holds.
+if (!app.requestSingleInstanceLock()) {
+  app.exit(0);
+} else {
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+  app.whenReady().then(start, (err: unknown) => fatal(err));
+}
 
 app.on('window-all-closed', () => {
   core?.close();
@@ -29,14 +31,14 @@ app.on('window-all-closed', () => {
 });
 
 function start(): void {
-  applySecurityRestrictions();
+  applySecurityRestrictions({ app, session: session.defaultSession });
   try {
     core = createCore({
       dataDir: app.getPath('userData'),
       mode: 'desktop',
       version: pkg.version,
       versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
-      createCipher: () => new ElectronSafeStorageCipher(),
+      createCipher: createDesktopCipher,
       settingsFactory: (options) => new ElectronStore(options),
       nativeBinding: electronSqliteBinding(),
     });
@@ -44,7 +46,8 @@ function start(): void {
     fatal(err);
     return;
   }
-  const devServer = process.env.ELECTRON_RENDERER_URL;
+  // Only a development run may load the renderer from a dev server; a packaged app ignores it.
+  const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
   const rendererFile = join(import.meta.dirname, '../renderer/index.html');
   window = createMainWindow({
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
@@ -53,12 +56,13 @@ function start(): void {
   registerElectronIpc(core, window, () => devServer ?? pathToFileURL(rendererFile).href);
 }
 
-/** better-sqlite3 built for Electron's ABI by `npm run rebuild:electron`; without it the cache reports itself unavailable. */
+/**
+ * better-sqlite3 built for this Electron's ABI (`npm start` builds it; `npm run rebuild:electron`
+ * by hand). Without it the cache reports itself unavailable and the rest of the app works.
+ */
 function electronSqliteBinding(): string | undefined {
-  const candidates = [
-    join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
-    join(app.getAppPath(), 'resources', 'native', 'better_sqlite3.node'),
-  ];
+  const name = `better_sqlite3-abi${process.versions.modules}.node`;
+  const candidates = [join(process.resourcesPath ?? '', 'native', name), join(app.getAppPath(), 'resources', 'native', name)];
   return candidates.find((file) => existsSync(file));
 }
 

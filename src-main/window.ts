@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron';
-import { secureWebPreferences } from './security-policy.js';
+import { secureWebPreferences } from './security.js';
 
 export interface MainWindowOptions {
   preloadPath: string;

@@ -12,7 +12,7 @@ import { siteInputSchema, siteRefSchema, siteTestSchema, siteUpdateSchema } from
 const noParams = z.object({}).strict();
 
 export const requestSchemas = {
-  'app:info': noParams,
+  'app:get-info': noParams,
   'app:ping': z.object({ echo: z.string().max(1024) }).strict(),
   'diagnostics:collect': noParams,
   'sites:list': noParams,
@@ -21,11 +21,11 @@ export const requestSchemas = {
   'sites:update': siteUpdateSchema,
   'sites:remove': siteRefSchema,
   'sites:test': siteTestSchema,
-  'sites:statuses': noParams,
+  'sites:list-statuses': noParams,
 } satisfies Record<string, z.ZodType>;
 
 export interface RequestResults {
-  'app:info': AppInfo;
+  'app:get-info': AppInfo;
   'app:ping': { echo: string };
   'diagnostics:collect': { text: string };
   'sites:list': SiteView[];
@@ -34,7 +34,7 @@ export interface RequestResults {
   'sites:update': SiteView;
   'sites:remove': { id: string };
   'sites:test': ConnectionTestReport;
-  'sites:statuses': SiteStatus[];
+  'sites:list-statuses': SiteStatus[];
 }
 
 export interface EventPayloads {

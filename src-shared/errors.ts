@@ -55,9 +55,5 @@ export class AppError extends Error implements AppErrorShape {
   }
 }
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-}
-
 /** What a request answers over any transport: exactly one of `result` or `error`. */
 export type Envelope<T> = { result: T; error?: undefined } | { error: AppErrorShape; result?: undefined };

@@ -42,7 +42,8 @@ export async function probeAmi(target: AmiProbeTarget): Promise<AmiProbeResult> 
     const parser = new AmiFrameParser();
     let banner: string | undefined;
     let settled = false;
-    const socket: Socket = connect({ host: target.host, port: target.port });
+    // The form accepts IPv6 in brackets, as in URLs; sockets want the bare address.
+    const socket: Socket = connect({ host: target.host.replace(/^\[(.*)\]$/, '$1'), port: target.port });
     socket.setEncoding('utf8');
 
     const finish = (err: AppError | null, result?: AmiProbeResult) => {

@@ -123,8 +123,9 @@ export function migrate(db: Database, migrations: readonly Migration[], log: Log
 }
 
 /**
- * Wraps `prepare` so every statement's run/get/all/iterate is timed and slow ones are logged with
- * their SQL (never their bound values, which may hold personal data).
+ * Wraps `prepare` so every statement's run/get/all is timed and slow ones are logged with their SQL
+ * (never their bound values, which may hold personal data). `iterate` is left alone: its cost lands
+ * in the caller's loop, not in one call.
  */
 function instrumentSlowQueries(db: Database, log: Logger, thresholdMs: number): void {
   const prepare = db.prepare.bind(db);

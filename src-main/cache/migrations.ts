@@ -13,14 +13,9 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    description: 'meta key/value and the connection test history',
+    description: 'the connection test history',
     up(db) {
       db.exec(`
-        CREATE TABLE meta (
-          key   TEXT PRIMARY KEY,
-          value TEXT NOT NULL
-        ) STRICT;
-
         CREATE TABLE connection_tests (
           id         INTEGER PRIMARY KEY,
           site_id    TEXT    NOT NULL,
@@ -35,5 +30,3 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
 ];
-
-export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AppInfo, RunMode, StartupProblem } from '../../src-shared/domain/app.js';
 import { AppError } from '../../src-shared/errors.js';
 import { probeAmi } from '../ami/ami-probe.js';
@@ -16,6 +15,7 @@ import { ConfSettingsStore, type ConfFactory } from '../settings/conf-settings-s
 import { ConnectionTester } from '../sites/connection-tester.js';
 import { SiteService } from '../sites/site-service.js';
 import { SiteStatusBoard } from '../sites/site-status-board.js';
+import { dataPaths } from './data-paths.js';
 import { EventBus } from './event-bus.js';
 
 export interface CoreOptions {
@@ -37,16 +37,6 @@ export interface Core {
   log: Logger;
   info: AppInfo;
   close(): void;
-}
-
-/** Where each file lives inside the user data folder. */
-export function dataPaths(dataDir: string) {
-  return {
-    cache: join(dataDir, 'cache.sqlite'),
-    secrets: join(dataDir, 'secrets.json'),
-    secretKey: join(dataDir, 'secret.key'),
-    log: join(dataDir, 'logs', 'switchboard.log'),
-  };
 }
 
 /**
@@ -82,7 +72,7 @@ export function createCore(options: CoreOptions): Core {
 
   const bus = new EventBus();
   const board = new SiteStatusBoard(db ? new ConnectionTestsRepo(db) : null, bus);
-  const sites = new SiteService({ settings, secrets, statuses: board, bus, log });
+  const sites = new SiteService({ settings, secrets, statuses: board, bus, log, redactor });
   const tester = new ConnectionTester({ sites, board, log, probes: { ami: probeAmi, http: probeHttp } });
   const info: AppInfo = {
     version: options.version,

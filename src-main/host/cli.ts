@@ -1,12 +1,9 @@
-import Conf from 'conf';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../src-shared/errors.js';
-import { createCore } from '../core/create-core.js';
-import { KeyFileCipher } from '../secrets/key-file-cipher.js';
 import { defaultHostDataDir } from './data-dir.js';
+import { createHostCore } from './host-core.js';
 import { startHostServer } from './host-server.js';
-import pkg from '../../package.json' with { type: 'json' };
 
 /** `npm run host`: the same core as the desktop app, in plain Node, with the UI served to a browser. */
 async function main(): Promise<void> {
@@ -22,15 +19,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     fail(`--port must be a number from 0 to 65535, not ${values.port}`);
   }
-  const core = createCore({
-    dataDir,
-    mode: 'host',
-    version: pkg.version,
-    versions: { node: process.versions.node, v8: process.versions.v8 },
-    createCipher: (dir) => new KeyFileCipher(join(dir, 'secret.key')),
-    settingsFactory: (options) => new Conf(options),
-    logLevel: values.verbose ? 'debug' : 'info',
-  });
+  const core = createHostCore(dataDir, values.verbose ? 'debug' : 'info');
   const rendererDir = join(import.meta.dirname, '../renderer');
   const server = await startHostServer({ core, rendererDir, port });
 

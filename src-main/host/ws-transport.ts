@@ -32,6 +32,7 @@ export interface WsTransportOptions {
 export class WsTransport {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT });
   private readonly unsubscribe: () => void;
+  private refusals = 0;
 
   constructor(private readonly options: WsTransportOptions) {
     this.wss.on('connection', (socket) => this.serve(socket));
@@ -44,7 +45,9 @@ export class WsTransport {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refusal = this.refusal(req);
     if (refusal) {
-      this.options.log.warn('websocket refused', { reason: refusal, origin: req.headers.origin ?? null });
+      // A tab left open from an earlier run retries every few seconds: say it once, not forever.
+      const level = this.refusals++ === 0 ? 'warn' : 'debug';
+      this.options.log[level]('websocket refused', { reason: refusal, origin: req.headers.origin ?? null });
       socket.end(`HTTP/1.1 ${refusal === 'origin' ? '403 Forbidden' : '401 Unauthorized'}\r\nConnection: close\r\n\r\n`);
       return;
     }

@@ -17,7 +17,7 @@ export interface HandlerServices {
 export function createHandlers(services: HandlerServices): Handlers {
   const { sites, tester } = services;
   return {
-    'app:info': () => services.info,
+    'app:get-info': () => services.info,
     'app:ping': ({ echo }) => ({ echo }),
     'diagnostics:collect': () => ({
       text: collectDiagnostics({
@@ -36,6 +36,6 @@ export function createHandlers(services: HandlerServices): Handlers {
     'sites:update': ({ id, site }) => sites.update(id, site),
     'sites:remove': ({ id }) => sites.remove(id),
     'sites:test': ({ siteId, site }) => tester.test(siteId, site),
-    'sites:statuses': () => sites.statuses(),
+    'sites:list-statuses': () => sites.statuses(),
   };
 }

@@ -2,7 +2,7 @@ import { ipcMain, type BrowserWindow } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../../src-shared/bridge.js';
 import { utf8Length } from '../../src-shared/limits.js';
 import type { Core } from '../core/create-core.js';
-import { isTrustedSender } from '../security-policy.js';
+import { isTrustedSender } from '../security.js';
 
 /** The desktop transport: the contract over Electron IPC, answered by the same dispatcher as host mode. */
 export function registerElectronIpc(core: Core, window: BrowserWindow, rendererUrl: () => string): () => void {

@@ -1,4 +1,6 @@
 import { safeStorage } from 'electron';
+import { dataPaths } from '../core/data-paths.js';
+import { KeyFileCipher } from './key-file-cipher.js';
 import type { SecretCipher } from './secret-store.js';
 
 /**
@@ -7,12 +9,6 @@ import type { SecretCipher } from './secret-store.js';
  */
 export class ElectronSafeStorageCipher implements SecretCipher {
   readonly protection = 'os-keychain' as const;
-
-  constructor() {
-    if (!safeStorage.isEncryptionAvailable()) {
-      throw new Error('The operating system offers no secret storage (safeStorage unavailable)');
-    }
-  }
 
   encrypt(plain: string, context: string): Buffer {
     return safeStorage.encryptString(`${context}\u0000${plain}`);
@@ -24,4 +20,15 @@ export class ElectronSafeStorageCipher implements SecretCipher {
     if (!text.startsWith(prefix)) throw new Error('secret belongs to another entry');
     return text.slice(prefix.length);
   }
+}
+
+/**
+ * The keychain where the OS really has one. On Linux without a keyring, safeStorage silently falls
+ * back to `basic_text` (a fixed, public password); calling that "keychain" would be a lie, so the
+ * key-file cipher is used instead and the UI labels it as weaker.
+ */
+export function createDesktopCipher(dataDir: string): SecretCipher {
+  const available = safeStorage.isEncryptionAvailable();
+  const plainText = process.platform === 'linux' && available && safeStorage.getSelectedStorageBackend() === 'basic_text';
+  return available && !plainText ? new ElectronSafeStorageCipher() : new KeyFileCipher(dataPaths(dataDir).secretKey);
 }

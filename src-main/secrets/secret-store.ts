@@ -39,6 +39,7 @@ export class EncryptedFileSecretStore implements SecretStore {
   ) {
     this.protection = cipher.protection;
     this.entries = this.load();
+    this.rememberAll();
   }
 
   get(key: string): string | undefined {
@@ -73,6 +74,17 @@ export class EncryptedFileSecretStore implements SecretStore {
 
   has(key: string): boolean {
     return key in this.entries;
+  }
+
+  /** Teaches the redactor every stored secret up front, so none can reach a log unscrubbed. */
+  private rememberAll(): void {
+    for (const key of Object.keys(this.entries)) {
+      try {
+        this.get(key);
+      } catch {
+        // An entry this machine cannot decrypt holds nothing it could leak; get() reports it when used.
+      }
+    }
   }
 
   private load(): Record<string, string> {

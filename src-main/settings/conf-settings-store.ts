@@ -2,6 +2,7 @@ import type Conf from 'conf';
 import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartupProblem } from '../../src-shared/domain/app.js';
+import { AppError } from '../../src-shared/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_SETTINGS, type Settings, type SettingsStore } from './settings-store.js';
 import { storedSiteSchema, type StoredSite } from './stored-site.js';
@@ -27,6 +28,11 @@ export class ConfSettingsStore implements SettingsStore {
   readonly path: string;
   readonly problems: StartupProblem[] = [];
   private readonly conf: Conf<Settings>;
+  /**
+   * The validated settings. conf re-reads the file on every access; answering from memory keeps a
+   * file edited by hand mid-run from feeding unvalidated sites to the app.
+   */
+  private values: Settings;
 
   constructor(dir: string, factory: ConfFactory, log: Logger, now: () => Date = () => new Date()) {
     const options: ConfOptions = { cwd: dir, configName: SETTINGS_NAME, defaults: DEFAULT_SETTINGS, clearInvalidConfig: false };
@@ -61,14 +67,22 @@ export class ConfSettingsStore implements SettingsStore {
         detail: `${rejected} site(s) could not be read`,
       });
     }
+    this.values = { sites: valid };
   }
 
   get<K extends keyof Settings>(key: K): Settings[K] {
-    return this.conf.get(key);
+    return this.values[key];
   }
 
   set<K extends keyof Settings>(key: K, value: Settings[K]): void {
-    this.conf.set(key, value);
+    try {
+      this.conf.set(key, value);
+    } catch (err) {
+      throw new AppError('STORAGE', `Settings could not be saved to ${this.path}: ${err instanceof Error ? err.message : String(err)}`, {
+        path: this.path,
+      });
+    }
+    this.values = { ...this.values, [key]: value };
   }
 }
 

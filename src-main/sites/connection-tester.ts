@@ -4,7 +4,8 @@ import type { SiteInput } from '../../src-shared/schemas/site.js';
 import type { AmiProbeResult, AmiProbeTarget } from '../ami/ami-probe.js';
 import type { Logger } from '../logging/logger.js';
 import type { HttpProbeResult, HttpProbeTarget } from '../net/http-probe.js';
-import { connectionChanged, type SiteService } from './site-service.js';
+import { connectionChanged } from './endpoint.js';
+import type { SiteService } from './site-service.js';
 import type { SiteStatusBoard } from './site-status-board.js';
 
 export interface Probes {
@@ -25,10 +26,12 @@ export class ConnectionTester {
   ) {}
 
   async test(siteId: string | undefined, input: SiteInput): Promise<ConnectionTestReport> {
-    const saved = siteId === undefined ? undefined : this.deps.sites.find(siteId);
+    if (siteId !== undefined) this.deps.sites.find(siteId);
     const [api, ami] = await Promise.all([this.testApi(input), this.testAmi(input, siteId)]);
     const testedAt = (this.deps.now ?? Date.now)();
-    // Only a test of the profile as saved says something about the saved site's status.
+    // Only a test of the profile as saved now (it may have been edited or removed while the probes
+    // ran) says something about the saved site's status.
+    const saved = siteId === undefined ? undefined : this.deps.sites.lookup(siteId);
     if (saved && !connectionChanged(saved, input)) {
       if (api) this.deps.board.record(saved, 'api', api, testedAt);
       if (ami) this.deps.board.record(saved, 'ami', ami, testedAt);
@@ -52,11 +55,6 @@ export class ConnectionTester {
     if (!ami) return null;
     return this.attempt('ami', async () => {
       const secret = this.deps.sites.secretFor(input, siteId, 'ami');
-      if (secret === undefined) {
-        throw new AppError('VALIDATION', 'No AMI secret is set for this site', {
-          issues: [{ path: 'ami.secret', message: 'validation.required' }],
-        });
-      }
       const result = await this.deps.probes.ami({ host: ami.host, port: ami.port, username: ami.username, secret });
       return { latencyMs: result.latencyMs, summary: { kind: 'ami' as const, banner: result.banner } };
     });

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { SiteStatus, SiteView } from '../../src-shared/domain/site.js';
+import type { LinkTarget, SiteStatus, SiteView } from '../../src-shared/domain/site.js';
 import { AppError, type FieldIssue } from '../../src-shared/errors.js';
 import type { SiteInput } from '../../src-shared/schemas/site.js';
 import { apiSecretRequired } from '../../src-shared/vendors.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../logging/logger.js';
+import type { Redactor } from '../logging/redactor.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { StoredSite } from '../settings/stored-site.js';
 import { siteSecretKey } from './site-secrets.js';
+import { connectionChanged, sameEndpoint } from './endpoint.js';
 import type { SiteStatusBoard } from './site-status-board.js';
 
 export interface SiteServiceDeps {
@@ -17,6 +19,8 @@ export interface SiteServiceDeps {
   statuses: SiteStatusBoard;
   bus: EventBus;
   log: Logger;
+  /** Learns secrets typed for a test but never stored, so they are scrubbed from the log too. */
+  redactor: Redactor;
   now?: () => number;
 }
 
@@ -40,9 +44,13 @@ export class SiteService {
 
   /** The stored profile, for services that connect to the site. */
   find(id: string): StoredSite {
-    const site = this.stored().find((candidate) => candidate.id === id);
+    const site = this.lookup(id);
     if (!site) throw new AppError('NOT_FOUND', `No site with id ${id}`, { id });
     return site;
+  }
+
+  lookup(id: string): StoredSite | undefined {
+    return this.stored().find((candidate) => candidate.id === id);
   }
 
   create(input: SiteInput): SiteView {
@@ -54,6 +62,7 @@ export class SiteService {
     this.deps.settings.set('sites', [...this.stored(), site]);
     this.deps.log.info('site created', { id, vendor: site.vendor });
     this.changed();
+    this.deps.bus.emit('sites:status', this.deps.statuses.statusOf(site));
     return this.view(site);
   }
 
@@ -94,11 +103,22 @@ export class SiteService {
     return this.stored().map((site) => this.deps.statuses.statusOf(site));
   }
 
-  /** The secret for a target: the one typed in the form, else the stored one for that site. */
-  secretFor(input: SiteInput, siteId: string | undefined, target: 'api' | 'ami'): string | undefined {
-    const typed = target === 'api' ? input.api?.secret : input.ami?.secret;
-    if (typed !== undefined) return typed;
-    return siteId === undefined ? undefined : this.deps.secrets.get(siteSecretKey(siteId, target));
+  /**
+   * The secret to authenticate a target with: the one typed in the form, else the stored one, but
+   * only while the form still points at the address and user it was stored for.
+   */
+  secretFor(input: SiteInput, siteId: string | undefined, target: LinkTarget): string {
+    const typed = input[target]?.secret;
+    if (typed !== undefined) {
+      this.deps.redactor.remember(typed);
+      return typed;
+    }
+    const stored = siteId === undefined ? undefined : this.find(siteId);
+    const issue = stored ? this.storedSecretIssue(stored, input, target) : 'validation.required';
+    if (issue !== null) {
+      throw new AppError('VALIDATION', `No usable ${target} secret for this site`, { issues: [{ path: `${target}.secret`, message: issue }] });
+    }
+    return this.deps.secrets.get(siteSecretKey(stored!.id, target))!;
   }
 
   private checkInput(input: SiteInput, id: string | null): void {
@@ -107,16 +127,23 @@ export class SiteService {
     if (this.stored().some((site) => site.id !== id && site.name.toLocaleLowerCase() === name)) {
       issues.push({ path: 'name', message: 'validation.duplicateName' });
     }
-    const hasStored = (target: 'api' | 'ami') => id !== null && this.deps.secrets.has(siteSecretKey(id, target));
-    if (input.api && apiSecretRequired(input.vendor) && input.api.secret === undefined && !hasStored('api')) {
-      issues.push({ path: 'api.secret', message: 'validation.required' });
-    }
-    if (input.ami && input.ami.secret === undefined && !hasStored('ami')) {
-      issues.push({ path: 'ami.secret', message: 'validation.required' });
+    const stored = id === null ? undefined : this.find(id);
+    for (const target of ['api', 'ami'] as const) {
+      if (!input[target] || input[target].secret !== undefined) continue;
+      const required = target === 'ami' || apiSecretRequired(input.vendor);
+      const issue = stored ? this.storedSecretIssue(stored, input, target) : 'validation.required';
+      const storedExists = stored !== undefined && this.deps.secrets.has(siteSecretKey(stored.id, target));
+      if (issue !== null && (required || storedExists)) issues.push({ path: `${target}.secret`, message: issue });
     }
     if (issues.length > 0) {
       throw new AppError('VALIDATION', `Invalid site: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
     }
+  }
+
+  /** Why the stored secret cannot serve this input, or null when it can. */
+  private storedSecretIssue(stored: StoredSite, input: SiteInput, target: LinkTarget): string | null {
+    if (!this.deps.secrets.has(siteSecretKey(stored.id, target))) return 'validation.required';
+    return sameEndpoint(stored, input, target) ? null : 'validation.secretAgain';
   }
 
   private writeSecrets(id: string, input: SiteInput): void {
@@ -164,14 +191,4 @@ function toStored(id: string, input: SiteInput, createdAt: number, updatedAt: nu
     createdAt,
     updatedAt,
   };
-}
-
-/** Whether the input reaches the PBX differently from the stored profile (address, user, secret, trust). */
-export function connectionChanged(stored: StoredSite, input: SiteInput): boolean {
-  const next = toStored(stored.id, input, stored.createdAt, stored.updatedAt);
-  return (
-    input.api?.secret !== undefined ||
-    input.ami?.secret !== undefined ||
-    JSON.stringify([stored.api, stored.ami, stored.tls]) !== JSON.stringify([next.api, next.ami, next.tls])
-  );
 }

@@ -2,6 +2,8 @@ import { en, type MessageKey } from './en.js';
 
 /** The active catalogue; English until Spanish and French land with the same keys. */
 const catalogue: Record<MessageKey, string> = en;
+/** The locale dates and numbers are written in; follows the catalogue. */
+const locale = 'en';
 
 export type { MessageKey };
 
@@ -17,6 +19,29 @@ export function tKey(key: string, fallback: MessageKey, params: Record<string, s
 /** The viewer's own zone, for times that belong to no site. */
 export const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
+/** Date and time, always with the zone it is shown in: a time without its zone is ambiguous. */
 export function formatDateTime(epochMs: number, timeZone: string = viewerTimeZone): string {
-  return new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone }).format(epochMs);
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'short',
+    timeZone,
+  }).format(epochMs);
+}
+
+/** A compact time for tight places (the status bar): the time of day with its zone, plus the date when it is not today. */
+export function formatShortTime(epochMs: number, timeZone: string = viewerTimeZone, now: number = Date.now()): string {
+  const day = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeZone });
+  const sameDay = day.format(epochMs) === day.format(now);
+  return new Intl.DateTimeFormat(locale, {
+    ...(sameDay ? {} : { month: 'short', day: 'numeric' }),
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    timeZone,
+  }).format(epochMs);
 }

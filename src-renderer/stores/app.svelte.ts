@@ -8,11 +8,20 @@ class AppState {
   connection = $state<TransportState>('connecting');
   dismissedProblems = $state(false);
 
-  async load(): Promise<void> {
+  constructor() {
     onTransportState((state) => {
       this.connection = state;
     });
-    this.info = await request('app:info', {});
+  }
+
+  async load(): Promise<void> {
+    this.info = await request('app:get-info', {});
+  }
+
+  /** Versions, sites without secrets and recent log lines, as text for a support request. */
+  async collectDiagnostics(): Promise<string> {
+    const { text } = await request('diagnostics:collect', {});
+    return text;
   }
 }
 

@@ -25,12 +25,11 @@ export const fingerprintSchema = z
   .string()
   .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, { message: 'validation.fingerprint' });
 
-const baseUrlSchema = z
-  .string({ error: 'validation.required' })
+// The URL parser silently drops tabs and line breaks; refuse them instead of storing them.
+const baseUrlSchema = singleLine(2048)
   .trim()
   // abort: an empty field is "required", not also "not a URL".
   .min(1, { message: 'validation.required', abort: true })
-  .max(2048, { message: 'validation.tooLong' })
   .refine(
     (value) => {
       try {

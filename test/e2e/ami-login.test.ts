@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAmiSimulator, type AmiSimulator } from '../../src-main/sim/ami-server.js';
 import { SitesPage } from './pages/sites-page.js';
+import { emulateTimeZone } from './support/browser.js';
 import { useE2eSession } from './support/session.js';
 
 describe('Testing an AMI connection from the Sites screen', () => {
@@ -16,6 +17,7 @@ describe('Testing an AMI connection from the Sites screen', () => {
 
   it('reports AUTH_FAILED from a real login exchange with a wrong secret, then succeeds with the right one', async () => {
     const sites = new SitesPage(session.page);
+    await emulateTimeZone(session.page, 'Asia/Tokyo');
     await sites.load(session.host.url);
     await sites.open();
     await sites.startNewSite();
@@ -32,6 +34,8 @@ describe('Testing an AMI connection from the Sites screen', () => {
     await expect.poll(() => result.getAttribute('data-code')).toBe('AUTH_FAILED');
     expect(await result.textContent()).toContain('refused the user name or secret');
     await expect.poll(() => sites.statusOf('Lab Asterisk').textContent()).toContain('AMI: failed');
+    // When it was checked is on screen, not only in a tooltip, and with the zone it is written in.
+    expect(await sites.linkStatus('Lab Asterisk', 'ami').textContent()).toMatch(/^AMI: failed, checked \d{1,2}:\d{2}\s[AP]M GMT\+9$/);
     // The simulator saw a real Login with the typed user.
     const logins = ami.received.filter((a) => a.headers.some(([k, v]) => k === 'Action' && v === 'Login'));
     expect(logins.length).toBe(1);
@@ -60,7 +64,12 @@ describe('Testing an AMI connection from the Sites screen', () => {
       vendor: 'Asterisk (AMI only)',
       ami: { host: '127.0.0.1', port: String(port), username: 'switchboard', secret: 'right-secret' },
     });
-    await sites.testConnection();
+    // One live region says the test is running, then shows its report.
+    const announced = await sites.testConnectionAnnounced();
+    expect(announced).toContain('Testing the connection…');
+    expect(announced.at(-1)).toContain('Connection test');
+    // The button was busy meanwhile but kept the focus.
+    expect(await sites.focusedText()).toBe('Test connection');
     await expect.poll(() => sites.testResult('ami').getAttribute('data-code')).toBe('UNREACHABLE');
     ami = await startAmiSimulator({ users: {} });
   });

@@ -16,6 +16,8 @@ describe('The shell', () => {
       await shell.pressShortcut(index + 1);
       await expect.poll(() => shell.heading().textContent()).toBe(title);
       await expect.poll(() => shell.focusedText()).toBe(title);
+      // The focused heading shows it: a keyboard user sees where they landed.
+      expect(await shell.focusRing(), title).not.toBe('none');
     }
     // The first Tab stop is the skip link, which takes keyboard users straight to the page.
     await shell.page.reload();
@@ -61,11 +63,15 @@ describe('The shell', () => {
     }
   });
 
-  it('refuses the page without the token: the core answers nothing', async () => {
+  it('refuses the page without the token and says which address to open instead', async () => {
     const shell = new ShellPage(session.page);
     await session.page.goto(session.host.origin + '/');
     await shell.heading().waitFor();
-    await session.page.locator('.banner-error').first().waitFor();
-    expect(await session.page.locator('.banner-error').first().textContent()).toContain('connection to Switchboard was lost');
+    await shell.connectionBanner().waitFor();
+    const text = await shell.connectionBanner().textContent();
+    expect(text).toContain('Open the address that “npm run host” printed');
+    expect(text).toContain('access token of this run');
+    expect(text).not.toContain('connection to Switchboard was lost');
+    expect(await session.page.locator('.banner-error').count()).toBe(1);
   });
 });

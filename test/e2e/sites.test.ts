@@ -101,6 +101,8 @@ describe('Sites screen', () => {
     await sites.fill({ name: 'Warehouse', vendor: 'Asterisk (AMI only)', ami: { host: '127.0.0.1', port: '5038', username: 'ops', secret: 'abcd1' } });
     await sites.save();
     await sites.savedNotice().waitFor();
+    // The first save replaces the new-site form with the site's own: focus lands on its heading, not on <body>.
+    await expect.poll(() => sites.focusedText()).toBe('Edit Warehouse');
 
     await sites.page.getByRole('button', { name: 'Remove site' }).click();
     await sites.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
@@ -109,6 +111,8 @@ describe('Sites screen', () => {
     await sites.removeSelected();
     await sites.page.getByRole('status').filter({ hasText: 'Site Warehouse removed.' }).waitFor();
     expect(await sites.siteNames()).toEqual([]);
+    // The form is gone; focus goes to the message that says what happened.
+    await expect.poll(() => sites.focusedText()).toBe('Site Warehouse removed.');
     expect(allDataText(session.dataDir)).not.toContain('Warehouse"');
   });
 });

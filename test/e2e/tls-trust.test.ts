@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSelfSignedHttps, type SelfSignedHttps } from '../support/self-signed-https.js';
 import { SitesPage } from './pages/sites-page.js';
+import { emulateTimeZone } from './support/browser.js';
 import { useE2eSession } from './support/session.js';
 
 describe('Trusting a self-signed PBX certificate', () => {
@@ -16,6 +17,7 @@ describe('Trusting a self-signed PBX certificate', () => {
 
   it('shows the fingerprint, pins it for this site only, and then connects', async () => {
     const sites = new SitesPage(session.page);
+    await emulateTimeZone(session.page, 'Asia/Tokyo');
     await sites.load(session.host.url);
     await sites.open();
     await sites.startNewSite();
@@ -24,6 +26,9 @@ describe('Trusting a self-signed PBX certificate', () => {
 
     await expect.poll(() => sites.testResult('api').getAttribute('data-code')).toBe('TLS_UNTRUSTED');
     expect(await sites.presentedFingerprint().textContent()).toBe(pbx.fingerprint256);
+    // Validity in the viewer's zone, with the zone named, not OpenSSL's raw text.
+    const stamp = String.raw`[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2}\s[AP]M GMT\+9`;
+    expect((await sites.certificateValidity().textContent())?.trim()).toMatch(new RegExp(`^${stamp} – ${stamp}$`));
     expect(pbx.requests).toBe(0);
 
     await sites.trustPresentedCertificate();

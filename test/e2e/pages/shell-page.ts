@@ -34,4 +34,24 @@ export class ShellPage {
   focusedText(): Promise<string> {
     return this.page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
   }
+
+  /** The outline drawn around the focused element, e.g. `3px solid rgb(…)`, or `none`. */
+  focusRing(): Promise<string> {
+    return this.page.evaluate(() => {
+      const element = document.activeElement;
+      if (!element) return 'none';
+      const style = getComputedStyle(element);
+      return style.outlineStyle === 'none' || style.outlineWidth === '0px' ? 'none' : `${style.outlineWidth} ${style.outlineStyle} ${style.outlineColor}`;
+    });
+  }
+
+  /** The banner that says Switchboard itself cannot be reached. */
+  connectionBanner(): Locator {
+    return this.page.getByTestId('connection-banner');
+  }
+
+  /** A link's text in the status bar, e.g. `AMI: failed, checked 9:41 AM GMT+9`. */
+  linkStatus(siteName: string, target: 'api' | 'ami'): Locator {
+    return this.statusOf(siteName).locator(`[data-target="${target}"]`);
+  }
 }

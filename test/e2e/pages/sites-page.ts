@@ -57,6 +57,30 @@ export class SitesPage extends ShellPage {
     await this.page.locator('.test-report').waitFor();
   }
 
+  /**
+   * Runs a connection test and returns every text the form's live region held along the way. The
+   * region is watched from before the click, so this also proves it is one element that stays.
+   */
+  async testConnectionAnnounced(): Promise<string[]> {
+    const region = this.page.getByTestId('test-live');
+    await region.evaluate((element) => {
+      const seen: string[] = [];
+      (window as unknown as { announced: string[] }).announced = seen;
+      new MutationObserver(() => seen.push(element.textContent?.trim() ?? '')).observe(element, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    });
+    await this.page.getByRole('button', { name: 'Test connection' }).click();
+    await region.locator('.test-report').waitFor();
+    return this.page.evaluate(() => (window as unknown as { announced: string[] }).announced);
+  }
+
+  certificateValidity(): Locator {
+    return this.page.getByTestId('certificate-validity');
+  }
+
   testResult(target: 'api' | 'ami'): Locator {
     return this.page.locator(`.test-report li[data-target="${target}"]`);
   }
@@ -80,6 +104,10 @@ export class SitesPage extends ShellPage {
   async select(name: string): Promise<void> {
     await this.page.locator('.site-list .site-item', { hasText: name }).click();
     await this.page.getByRole('heading', { name: `Edit ${name}` }).waitFor();
+  }
+
+  statusMessage(): Locator {
+    return this.page.locator('.sites-page > [role="status"]');
   }
 
   fieldError(inputId: string): Locator {

@@ -32,6 +32,12 @@ export async function newPage(browser: Browser, size = { width: 1280, height: 86
   return page;
 }
 
+/** Makes the page believe it runs in `timeZone` (applies to pages loaded afterwards). */
+export async function emulateTimeZone(page: Page, timeZone: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setTimezoneOverride', { timezoneId: timeZone });
+}
+
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -1,13 +1,12 @@
-import Conf from 'conf';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createCore, type Core } from '../../../src-main/core/create-core.js';
+import type { Core } from '../../../src-main/core/create-core.js';
+import { createHostCore } from '../../../src-main/host/host-core.js';
 import { startHostServer, type HostServer } from '../../../src-main/host/host-server.js';
-import { KeyFileCipher } from '../../../src-main/secrets/key-file-cipher.js';
 import { startAmiSimulator } from '../../../src-main/sim/ami-server.js';
 
 const INDEX_HTML = '<!doctype html><title>Switchboard test page</title>';
@@ -119,14 +118,7 @@ describe('host mode: WebSocket transport and static files', () => {
     mkdirSync(rendererDir);
     writeFileSync(join(rendererDir, 'index.html'), INDEX_HTML);
     writeFileSync(join(tmp, 'outside.txt'), OUTSIDE_SECRET);
-    core = createCore({
-      dataDir: join(tmp, 'data'),
-      mode: 'host',
-      version: '0.0.0-test',
-      versions: { node: process.versions.node },
-      createCipher: (dir) => new KeyFileCipher(join(dir, 'secret.key')),
-      settingsFactory: (options) => new Conf(options),
-    });
+    core = createHostCore(join(tmp, 'data'));
     server = await startHostServer({ core, rendererDir, port: 0 });
   });
 
@@ -282,8 +274,22 @@ describe('host mode: WebSocket transport and static files', () => {
           ami: { host: '127.0.0.1', port: sim.port, username: 'operator' },
           tls: { pinnedFingerprint256: null },
         };
-        // No secret typed: the one stored with the site created above is used.
-        const { frame: good } = await client.call(11, 'sites:test', { siteId: createdId, site: form });
+        // The stored secret was entered for another address: it is not sent to this one.
+        const { frame: moved } = await client.call(11, 'sites:test', { siteId: createdId, site: form });
+        expect((moved.result as { ami: unknown }).ami).toMatchObject({
+          ok: false,
+          error: { code: 'VALIDATION', details: { issues: [{ path: 'ami.secret', message: 'validation.secretAgain' }] } },
+        });
+        expect(sim.received).toEqual([]);
+
+        // Saved with the simulator's address and the secret typed again, a test without a typed
+        // secret uses the stored one.
+        const { frame: updated } = await client.call(13, 'sites:update', {
+          id: createdId,
+          site: { ...form, ami: { ...form.ami, secret: amiSecret } },
+        });
+        expect(updated.error).toBeUndefined();
+        const { frame: good } = await client.call(14, 'sites:test', { siteId: createdId, site: form });
         const report = good.result as { ami: { ok: boolean; summary?: { banner: string } }; api: unknown };
         expect(good.error).toBeUndefined();
         expect(report.api).toBeNull();

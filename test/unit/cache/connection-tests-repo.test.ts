@@ -5,7 +5,7 @@ import { ConnectionTestsRepo, type ConnectionTestRow } from '../../../src-main/c
 import { openCache } from '../../../src-main/cache/database.js';
 import { FileLogger } from '../../../src-main/logging/logger.js';
 import { Redactor } from '../../../src-main/logging/redactor.js';
-import { tempDir } from '../temp-dir.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let db: Database;
 let repo: ConnectionTestsRepo;

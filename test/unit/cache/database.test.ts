@@ -8,7 +8,7 @@ import { openCache } from '../../../src-main/cache/database.js';
 import { MIGRATIONS } from '../../../src-main/cache/migrations.js';
 import { FileLogger } from '../../../src-main/logging/logger.js';
 import { Redactor } from '../../../src-main/logging/redactor.js';
-import { sha256, tempDir } from '../temp-dir.js';
+import { sha256, tempDir } from '../../support/temp-dir.js';
 
 const open: Database[] = [];
 afterEach(() => {
@@ -48,19 +48,19 @@ describe('openCache on a real file', () => {
     open.push(db);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(Number(db.pragma('user_version', { simple: true }))).toBe(MIGRATIONS.length);
-    db.prepare("INSERT INTO meta (key, value) VALUES ('a', 'b')").run();
+    db.prepare("INSERT INTO connection_tests (site_id, target, tested_at, ok, code, latency_ms) VALUES ('a', 'api', 1, 1, NULL, 5)").run();
     expect(readdirSync(dir)).toContain('cache.sqlite-wal');
   });
 
   test('data written before a restart is there after it', () => {
     const { file, log } = setup();
     const first = openCache({ file, log });
-    first.prepare("INSERT INTO meta (key, value) VALUES ('last-sync', '2024-05-01')").run();
+    first.prepare("INSERT INTO connection_tests (site_id, target, tested_at, ok, code, latency_ms) VALUES ('site-1', 'ami', 1714521600000, 0, 'TIMEOUT', 8000)").run();
     first.close();
 
     const second = openCache({ file, log });
     open.push(second);
-    expect(second.prepare("SELECT value FROM meta WHERE key = 'last-sync'").get()).toEqual({ value: '2024-05-01' });
+    expect(second.prepare("SELECT code FROM connection_tests WHERE site_id = 'site-1'").get()).toEqual({ code: 'TIMEOUT' });
     expect(second.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
@@ -178,13 +178,13 @@ describe('slow query log', () => {
     const { file, log } = setup();
     const db = openCache({ file, log, slowQueryMs: 0 });
     open.push(db);
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('k', 'secret-ish value');
-    db.prepare('SELECT value FROM meta WHERE key = ?').get('k');
-    db.prepare('SELECT key FROM meta').all();
+    db.prepare("INSERT INTO connection_tests (site_id, target, tested_at, ok, code, latency_ms) VALUES (?, 'api', 1, 1, NULL, 5)").run('secret-ish value');
+    db.prepare('SELECT latency_ms FROM connection_tests WHERE site_id = ?').get('secret-ish value');
+    db.prepare('SELECT site_id FROM connection_tests').all();
     const sqls = log.recent(50).filter((line) => line.includes('slow query'));
-    expect(sqls.some((line) => line.includes('INSERT INTO meta'))).toBe(true);
-    expect(sqls.some((line) => line.includes('SELECT value FROM meta'))).toBe(true);
-    expect(sqls.some((line) => line.includes('SELECT key FROM meta'))).toBe(true);
+    expect(sqls.some((line) => line.includes('INSERT INTO connection_tests'))).toBe(true);
+    expect(sqls.some((line) => line.includes('SELECT latency_ms FROM connection_tests'))).toBe(true);
+    expect(sqls.some((line) => line.includes('SELECT site_id FROM connection_tests'))).toBe(true);
     expect(sqls.join('\n')).not.toContain('secret-ish value');
   });
 

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AppError } from '../../../src-shared/errors.js';
 import { migrate, openCache } from '../../../src-main/cache/database.js';
-import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../../src-main/cache/migrations.js';
+import { MIGRATIONS, type Migration } from '../../../src-main/cache/migrations.js';
 import { FileLogger } from '../../../src-main/logging/logger.js';
 import { Redactor } from '../../../src-main/logging/redactor.js';
-import { tempDir } from '../temp-dir.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const open: Database[] = [];
 afterEach(() => {
@@ -39,7 +39,12 @@ describe('the migration list', () => {
       expect(migration.version).toBe(index + 1);
       expect(migration.description.trim()).not.toBe('');
     });
-    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  test('every step has its own tests in this file', () => {
+    // Add the version here together with a describe block for the new step.
+    const tested = [1];
+    expect(MIGRATIONS.map((migration) => migration.version)).toEqual(tested);
   });
 
   test('each step applied on its own moves user_version up by exactly one', () => {
@@ -64,7 +69,7 @@ describe('the migration list', () => {
   });
 });
 
-describe('migration 1: meta and connection_tests', () => {
+describe('migration 1: connection_tests', () => {
   function migratedToOne(): Database {
     const { dir, file } = freshFile();
     const db = openCache({ file, log: logger(dir), migrations: MIGRATIONS.slice(0, 1) });
@@ -75,7 +80,7 @@ describe('migration 1: meta and connection_tests', () => {
   test('on a fresh file it sets user_version 1 and creates both tables and the index', () => {
     const db = migratedToOne();
     expect(userVersion(db)).toBe(1);
-    expect(tableNames(db)).toEqual(['connection_tests', 'meta']);
+    expect(tableNames(db)).toEqual(['connection_tests']);
     const columns = (db.prepare('PRAGMA table_info(connection_tests)').all() as { name: string }[]).map((c) => c.name);
     expect(columns).toEqual(['id', 'site_id', 'target', 'tested_at', 'ok', 'code', 'latency_ms']);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'connection_tests'").all();
@@ -106,13 +111,6 @@ describe('migration 1: meta and connection_tests', () => {
     expect(db.prepare('SELECT count(*) AS n FROM connection_tests').get()).toEqual({ n: 0 });
   });
 
-  test('meta keys are unique and values required', () => {
-    const db = migratedToOne();
-    db.prepare("INSERT INTO meta (key, value) VALUES ('k', 'v')").run();
-    expect(() => db.prepare("INSERT INTO meta (key, value) VALUES ('k', 'w')").run()).toThrow(/UNIQUE constraint failed: meta.key/);
-    expect(() => db.prepare("INSERT INTO meta (key, value) VALUES ('j', NULL)").run()).toThrow(/NOT NULL constraint failed: meta.value/);
-    expect(() => db.prepare("INSERT INTO meta (key, value) VALUES ('n', X'00ff')").run()).toThrow(/cannot store BLOB value in TEXT column/);
-  });
 });
 
 describe('migrate()', () => {
@@ -121,7 +119,7 @@ describe('migrate()', () => {
     const log = logger(dir);
     const db = openCache({ file, log });
     open.push(db);
-    db.prepare("INSERT INTO meta (key, value) VALUES ('kept', 'yes')").run();
+    db.prepare("INSERT INTO connection_tests (site_id, target, tested_at, ok, code, latency_ms) VALUES ('kept', 'api', 1, 1, NULL, 5)").run();
     const schemaBefore = db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
     const linesBefore = log.recent(100).length;
 
@@ -130,7 +128,7 @@ describe('migrate()', () => {
 
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all()).toEqual(schemaBefore);
-    expect(db.prepare('SELECT value FROM meta WHERE key = ?').get('kept')).toEqual({ value: 'yes' });
+    expect(db.prepare('SELECT count(*) AS n FROM connection_tests WHERE site_id = ?').get('kept')).toEqual({ n: 1 });
     expect(log.recent(100).slice(linesBefore).filter((line) => line.includes('cache migrated'))).toEqual([]);
   });
 

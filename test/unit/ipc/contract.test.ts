@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Conf from 'conf';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REQUEST_NAMES } from '../../../src-shared/contract.js';
-import { createCore, type Core } from '../../../src-main/core/create-core.js';
+import type { Core } from '../../../src-main/core/create-core.js';
+import { createHostCore } from '../../../src-main/host/host-core.js';
 import type { Handlers } from '../../../src-main/ipc/handlers.js';
-import { KeyFileCipher } from '../../../src-main/secrets/key-file-cipher.js';
 
 // The compiler refuses a handler map that misses a request or answers one with the wrong type;
 // if either line below stopped being an error, `npm run typecheck` would fail on the directive.
@@ -32,14 +31,7 @@ describe('the contract', () => {
 
   it('answers every request it declares, and no other, through the real core', async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchboard-contract-'));
-    core = createCore({
-      dataDir: dir,
-      mode: 'host',
-      version: '0.0.0-test',
-      versions: {},
-      createCipher: (d) => new KeyFileCipher(join(d, 'secret.key')),
-      settingsFactory: (options) => new Conf(options),
-    });
+    core = createHostCore(dir);
     for (const name of REQUEST_NAMES) {
       // Empty params: either a result or a VALIDATION error, never "unknown request" or a crash.
       const envelope = await core.dispatch(name, {}, 2);

@@ -9,7 +9,7 @@ import { createDispatcher, type Dispatch } from '../../../src-main/ipc/dispatche
 import type { Handlers } from '../../../src-main/ipc/handlers.js';
 import { FileLogger } from '../../../src-main/logging/logger.js';
 import { Redactor } from '../../../src-main/logging/redactor.js';
-import { tempDir } from '../temp-dir.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const INFO: AppInfo = { version: '0.1.0', mode: 'host', secretProtection: 'key-file', dataDir: '/data', problems: [] };
 
@@ -46,7 +46,7 @@ function handlers(): Handlers {
     return value;
   };
   return {
-    'app:info': (p) => seen('app:info', p, INFO),
+    'app:get-info': (p) => seen('app:get-info', p, INFO),
     'app:ping': (p) => seen('app:ping', p, { echo: p.echo }),
     'diagnostics:collect': (p) => {
       seen('diagnostics:collect', p, null);
@@ -61,7 +61,7 @@ function handlers(): Handlers {
     'sites:update': (p) => seen('sites:update', p, VIEW),
     'sites:remove': (p) => seen('sites:remove', p, { id: p.id }),
     'sites:test': (p) => seen('sites:test', p, { api: null, ami: null, testedAt: 1 }),
-    'sites:statuses': (p) => seen('sites:statuses', p, []),
+    'sites:list-statuses': (p) => seen('sites:list-statuses', p, []),
   };
 }
 
@@ -81,7 +81,7 @@ describe('createDispatcher', () => {
   });
 
   test('requests without params may omit them', async () => {
-    expect(await dispatch('app:info', undefined, 0)).toEqual({ result: INFO });
+    expect(await dispatch('app:get-info', undefined, 0)).toEqual({ result: INFO });
   });
 
   test('the handler receives the validated, trimmed params', async () => {

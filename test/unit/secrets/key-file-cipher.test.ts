@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { KeyFileCipher } from '../../../src-main/secrets/key-file-cipher.js';
-import { tempDir } from '../temp-dir.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 describe('KeyFileCipher', () => {
   test('creates a 32-byte key file readable by its owner only', () => {

@@ -6,7 +6,7 @@ import { FileLogger } from '../../../src-main/logging/logger.js';
 import { Redactor } from '../../../src-main/logging/redactor.js';
 import { KeyFileCipher } from '../../../src-main/secrets/key-file-cipher.js';
 import { EncryptedFileSecretStore } from '../../../src-main/secrets/secret-store.js';
-import { sha256, tempDir } from '../temp-dir.js';
+import { sha256, tempDir } from '../../support/temp-dir.js';
 
 const AMI_SECRET = 'Tr0ub4dor&3-ami';
 const API_SECRET = 'correct horse battery staple';

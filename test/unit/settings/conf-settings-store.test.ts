@@ -1,12 +1,12 @@
 import Conf from 'conf';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { FileLogger } from '../../../src-main/logging/logger.js';
 import { Redactor } from '../../../src-main/logging/redactor.js';
 import { ConfSettingsStore, type ConfFactory } from '../../../src-main/settings/conf-settings-store.js';
 import type { StoredSite } from '../../../src-main/settings/stored-site.js';
-import { tempDir } from '../temp-dir.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const factory: ConfFactory = (options) => new Conf(options);
 
@@ -46,6 +46,23 @@ describe('ConfSettingsStore over the real conf package', () => {
     expect(store.get('sites')).toEqual([]);
     expect(store.problems).toEqual([]);
     expect(store.path).toBe(settingsFile);
+  });
+
+  test('a file broken by hand while the app runs does not reach the app', () => {
+    const store = open();
+    store.set('sites', [OFFICE]);
+    writeFileSync(settingsFile, '{"sites": [{"id": "../../etc", "name": 42}]}');
+    expect(store.get('sites')).toEqual([OFFICE]);
+  });
+
+  test('a settings file that cannot be written is reported as STORAGE and the old value stays', () => {
+    const store = open();
+    store.set('sites', [OFFICE]);
+    // A folder where the file should be: no write can succeed, even as root.
+    rmSync(settingsFile);
+    mkdirSync(settingsFile);
+    expect(() => store.set('sites', [])).toThrow(expect.objectContaining({ code: 'STORAGE' }));
+    expect(store.get('sites')).toEqual([OFFICE]);
   });
 
   test('sites persist across instances (restarts)', () => {

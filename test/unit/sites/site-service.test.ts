@@ -16,7 +16,7 @@ import { EncryptedFileSecretStore } from '../../../src-main/secrets/secret-store
 import { ConfSettingsStore } from '../../../src-main/settings/conf-settings-store.js';
 import { SiteService } from '../../../src-main/sites/site-service.js';
 import { SiteStatusBoard } from '../../../src-main/sites/site-status-board.js';
-import { tempDir } from '../temp-dir.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const API_SECRET = 'api-Secret-0001';
 const AMI_SECRET = 'ami-Secret-0002';
@@ -30,6 +30,7 @@ interface World {
   sites: SiteService;
   changes: EventPayloads['sites:changed'][];
   clock: { now: number };
+  log: FileLogger;
 }
 
 let world: World;
@@ -53,8 +54,8 @@ function build(dir: string, db: Database): World {
   const repo = new ConnectionTestsRepo(db);
   const board = new SiteStatusBoard(repo, bus);
   const clock = { now: 1_700_000_000_000 };
-  const sites = new SiteService({ settings, secrets, statuses: board, bus, log, now: () => clock.now });
-  return { dir, files, db, repo, board, sites, changes, clock };
+  const sites = new SiteService({ settings, secrets, statuses: board, bus, log, redactor, now: () => clock.now });
+  return { dir, files, db, repo, board, sites, changes, clock, log };
 }
 
 beforeEach(() => {
@@ -275,5 +276,41 @@ describe('SiteService across a restart', () => {
       { siteId: created.id, api: { state: 'failed', at: 3_000, code: 'AUTH_FAILED' }, ami: { state: 'untested' } },
     ]);
     expect(again.sites.secretFor(withoutSecrets(input()), created.id, 'ami')).toBe(AMI_SECRET);
+  });
+});
+
+describe('SiteService: a stored secret only goes where it was entered for', () => {
+  test('an edit that moves AMI to another host must carry the secret again', () => {
+    const view = world.sites.create(input());
+    const moved = withoutSecrets(input({ ami: { host: 'elsewhere.example.net', port: 5038, username: 'switchboard' } }));
+    expect(validationIssues(() => world.sites.update(view.id, moved))).toEqual([
+      { path: 'ami.secret', message: 'validation.secretAgain' },
+    ]);
+    // The same edit with the host unchanged keeps the stored secret.
+    expect(world.sites.update(view.id, withoutSecrets(input())).ami?.secretSet).toBe(true);
+  });
+
+  test('a test of a changed address never receives the stored secret', () => {
+    const view = world.sites.create(input());
+    const sameHost = withoutSecrets(input());
+    expect(world.sites.secretFor(sameHost, view.id, 'ami')).toBe(AMI_SECRET);
+    const otherUser = withoutSecrets(input({ ami: { host: 'pbx.example.com', port: 5038, username: 'root' } }));
+    expect(validationIssues(() => world.sites.secretFor(otherUser, view.id, 'ami'))).toEqual([
+      { path: 'ami.secret', message: 'validation.secretAgain' },
+    ]);
+    const otherUrl = withoutSecrets(input({ api: { baseUrl: 'https://evil.example.org/pbxapi/', username: 'admin' } }));
+    expect(validationIssues(() => world.sites.secretFor(otherUrl, view.id, 'api'))).toEqual([
+      { path: 'api.secret', message: 'validation.secretAgain' },
+    ]);
+  });
+
+  test('a secret typed only for a test is scrubbed from the log afterwards', () => {
+    const typed = 'typed-for-a-test-only';
+    const form = input({ ami: { host: 'pbx.example.com', port: 5038, username: 'switchboard', secret: typed } });
+    expect(world.sites.secretFor(form, undefined, 'ami')).toBe(typed);
+    world.log.warn(`peer echoed ${typed} back`);
+    const text = readFileSync(world.files.log, 'utf8');
+    expect(text).toContain('peer echoed [redacted] back');
+    expect(text).not.toContain(typed);
   });
 });

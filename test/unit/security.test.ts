@@ -1,12 +1,14 @@
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  applySecurityRestrictions,
   isNavigationAllowed,
   isPermissionAllowed,
   isTrustedSender,
   secureWebPreferences,
   windowOpenDecision,
-} from '../../src-main/security-policy.js';
+} from '../../src-main/security.js';
 
 const RENDERER = 'http://localhost:5173/';
 const FILE_RENDERER = 'file:///opt/Switchboard/resources/app.asar/out/renderer/index.html';
@@ -75,6 +77,57 @@ describe('navigation', () => {
 
   it('denies every window.open', () => {
     expect(windowOpenDecision()).toEqual({ action: 'deny' });
+  });
+});
+
+/**
+ * Electron cannot run here, so its objects are stood in for by event emitters that record what the
+ * restrictions register: this checks the wiring, the tests above check the decisions.
+ */
+describe('applySecurityRestrictions wiring', () => {
+  function wire() {
+    const app = new EventEmitter();
+    type RequestHandler = (contents: object, permission: string, callback: (allowed: boolean) => void) => void;
+    type CheckHandler = (contents: object, permission: string) => boolean;
+    const handlers: { request?: RequestHandler; check?: CheckHandler } = {};
+    const session = {
+      setPermissionRequestHandler: (handler: RequestHandler) => (handlers.request = handler),
+      setPermissionCheckHandler: (handler: CheckHandler) => (handlers.check = handler),
+    };
+    applySecurityRestrictions({ app, session } as unknown as Parameters<typeof applySecurityRestrictions>[0]);
+    const contents = Object.assign(new EventEmitter(), {
+      openHandler: undefined as ((details: { url: string }) => unknown) | undefined,
+      setWindowOpenHandler(handler: (details: { url: string }) => unknown) {
+        this.openHandler = handler;
+      },
+      getURL: () => FILE_RENDERER,
+    });
+    app.emit('web-contents-created', {}, contents);
+    return { handlers, contents };
+  }
+
+  function fire(contents: EventEmitter, name: string, url?: string): boolean {
+    let prevented = false;
+    contents.emit(name, { preventDefault: () => (prevented = true) }, url);
+    return prevented;
+  }
+
+  it('answers permission requests and checks through the policy', () => {
+    const { handlers } = wire();
+    const answers: boolean[] = [];
+    handlers.request!({}, 'media', (allowed: boolean) => answers.push(allowed));
+    handlers.request!({}, 'clipboard-sanitized-write', (allowed: boolean) => answers.push(allowed));
+    expect(answers).toEqual([false, true]);
+    expect(handlers.check!({}, 'geolocation')).toBe(false);
+  });
+
+  it('stops navigation and redirects away from the app, webviews, and window.open in every new web contents', () => {
+    const { contents } = wire();
+    expect(fire(contents, 'will-navigate', 'https://evil.example/')).toBe(true);
+    expect(fire(contents, 'will-redirect', 'https://evil.example/')).toBe(true);
+    expect(fire(contents, 'will-navigate', `${FILE_RENDERER}#/sites`)).toBe(false);
+    expect(fire(contents, 'will-attach-webview')).toBe(true);
+    expect(contents.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
   });
 });
 
