@@ -25,8 +25,11 @@ export function secureWebPreferences(preloadPath: string) {
   } as const;
 }
 
-/** Permissions a feature needs; every other request is denied. Copy diagnostics writes the clipboard. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+/**
+ * Permissions a feature needs; every other request is denied. Copy diagnostics writes the
+ * clipboard; incoming calls to the operator's own extension raise a desktop notification.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'notifications']);
 
 export function isPermissionAllowed(permission: string): boolean {
   return ALLOWED_PERMISSIONS.has(permission);

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import type { AppInfo } from './domain/app.js';
+import type { LiveDelta, LiveLinkStatus, LiveSnapshot, OriginateOutcome } from './domain/live.js';
 import type { ConnectionTestReport, SiteStatus, SiteView } from './domain/site.js';
+import {
+  dndSchema,
+  forwardSchema,
+  hangupSchema,
+  originateSchema,
+  parkSchema,
+  pickupSchema,
+  preferencesSchema,
+  recordSchema,
+  spySchema,
+  transferSchema,
+  type Preferences,
+} from './schemas/live.js';
 import { siteInputSchema, siteRefSchema, siteTestSchema, siteUpdateSchema } from './schemas/site.js';
 
 /*
@@ -22,6 +36,19 @@ export const requestSchemas = {
   'sites:remove': siteRefSchema,
   'sites:test': siteTestSchema,
   'sites:list-statuses': noParams,
+  'demo:open': noParams,
+  'preferences:get': noParams,
+  'preferences:update': preferencesSchema,
+  'live:get-snapshot': noParams,
+  'live:hangup': hangupSchema,
+  'live:transfer': transferSchema,
+  'live:originate': originateSchema,
+  'live:park': parkSchema,
+  'live:pickup': pickupSchema,
+  'live:spy': spySchema,
+  'live:record': recordSchema,
+  'presence:set-dnd': dndSchema,
+  'presence:set-forward': forwardSchema,
 } satisfies Record<string, z.ZodType>;
 
 export interface RequestResults {
@@ -35,11 +62,32 @@ export interface RequestResults {
   'sites:remove': { id: string };
   'sites:test': ConnectionTestReport;
   'sites:list-statuses': SiteStatus[];
+  'demo:open': SiteView;
+  'preferences:get': Preferences;
+  'preferences:update': Preferences;
+  'live:get-snapshot': LiveSnapshot;
+  'live:hangup': Done;
+  'live:transfer': Done;
+  'live:originate': OriginateOutcome;
+  'live:park': { space: string };
+  'live:pickup': Done;
+  'live:spy': Done;
+  'live:record': Done;
+  'presence:set-dnd': Done;
+  'presence:set-forward': Done;
+}
+
+/** The result of an action that has nothing to report beyond having worked. */
+export interface Done {
+  done: true;
 }
 
 export interface EventPayloads {
   'sites:changed': SiteView[];
   'sites:status': SiteStatus;
+  'preferences:changed': Preferences;
+  'live:delta': LiveDelta;
+  'live:link': LiveLinkStatus;
 }
 
 export type RequestName = keyof typeof requestSchemas;

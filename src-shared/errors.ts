@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'VALIDATION',
   'NOT_SUPPORTED',
   'NOT_FOUND',
+  'FORBIDDEN',
   'CONFLICT',
   'PBX_ERROR',
   'STORAGE',

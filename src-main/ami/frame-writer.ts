@@ -12,13 +12,18 @@ const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 export function writeAmiAction(action: AmiAction): string {
   let out = '';
   for (const [key, value] of action) {
-    if (!KEY.test(key)) throw new AppError('VALIDATION', `Invalid AMI header name ${JSON.stringify(key)}`);
-    if (/[\r\n]/.test(value)) {
-      throw new AppError('VALIDATION', `AMI header ${key} contains a line break`, {
-        issues: [{ path: key, message: 'validation.controlCharacters' }],
-      });
-    }
+    assertSafeHeader(key, value);
     out += `${key}: ${value}\r\n`;
   }
   return `${out}\r\n`;
+}
+
+/** Refuses a header that would break AMI framing; every action Switchboard sends passes here. */
+export function assertSafeHeader(key: string, value: string): void {
+  if (!KEY.test(key)) throw new AppError('VALIDATION', `Invalid AMI header name ${JSON.stringify(key)}`);
+  if (/[\r\n]/.test(value)) {
+    throw new AppError('VALIDATION', `AMI header ${key} contains a line break`, {
+      issues: [{ path: key, message: 'validation.controlCharacters' }],
+    });
+  }
 }

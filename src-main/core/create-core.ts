@@ -14,6 +14,9 @@ import { EncryptedFileSecretStore, type SecretCipher } from '../secrets/secret-s
 import { ConfSettingsStore, type ConfFactory } from '../settings/conf-settings-store.js';
 import { ConnectionTester } from '../sites/connection-tester.js';
 import { SiteService } from '../sites/site-service.js';
+import { DemoPbx } from '../demo/demo-pbx.js';
+import { LiveService, type LiveServiceDeps } from '../live/live-service.js';
+import { PreferencesService } from '../settings/preferences-service.js';
 import { SiteStatusBoard } from '../sites/site-status-board.js';
 import { dataPaths } from './data-paths.js';
 import { EventBus } from './event-bus.js';
@@ -29,6 +32,8 @@ export interface CoreOptions {
   nativeBinding?: string;
   logLevel?: LogLevel;
   logEcho?: boolean;
+  /** Live link retry and keep-alive timings; tests that restart PBXs shorten them. */
+  linkTimings?: LiveServiceDeps['linkTimings'];
 }
 
 export interface Core {
@@ -74,6 +79,11 @@ export function createCore(options: CoreOptions): Core {
   const board = new SiteStatusBoard(db ? new ConnectionTestsRepo(db) : null, bus);
   const sites = new SiteService({ settings, secrets, statuses: board, bus, log, redactor });
   const tester = new ConnectionTester({ sites, board, log, probes: { ami: probeAmi, http: probeHttp } });
+  const preferences = new PreferencesService(settings, bus);
+  const live = new LiveService({ sites, preferences, bus, log, linkTimings: options.linkTimings });
+  live.syncSites();
+  const demo = new DemoPbx({ sites, log });
+  demo.resume().catch((err: unknown) => log.error('demo PBX did not start', { message: String(err) }));
   const info: AppInfo = {
     version: options.version,
     mode: options.mode,
@@ -81,7 +91,7 @@ export function createCore(options: CoreOptions): Core {
     dataDir: options.dataDir,
     problems,
   };
-  const dispatch = createDispatcher(createHandlers({ info, sites, tester, log, versions: options.versions }), log);
+  const dispatch = createDispatcher(createHandlers({ info, sites, tester, live, demo, preferences, log, versions: options.versions }), log);
 
   return {
     dispatch,
@@ -89,6 +99,8 @@ export function createCore(options: CoreOptions): Core {
     log,
     info,
     close() {
+      live.stop();
+      void demo.stop();
       db?.close();
       log.info('stopped');
     },

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     fail(`--port must be a number from 0 to 65535, not ${values.port}`);
   }
-  const core = createHostCore(dataDir, values.verbose ? 'debug' : 'info');
+  const core = createHostCore(dataDir, { logLevel: values.verbose ? 'debug' : 'info' });
   const rendererDir = join(import.meta.dirname, '../renderer');
   const server = await startHostServer({ core, rendererDir, port });
 

@@ -1,6 +1,9 @@
 import type { AppInfo } from '../../src-shared/domain/app.js';
 import { collectDiagnostics } from '../diagnostics/diagnostics.js';
 import type { Logger } from '../logging/logger.js';
+import type { DemoPbx } from '../demo/demo-pbx.js';
+import type { LiveService } from '../live/live-service.js';
+import type { PreferencesService } from '../settings/preferences-service.js';
 import type { ConnectionTester } from '../sites/connection-tester.js';
 import type { SiteService } from '../sites/site-service.js';
 import type { Handlers } from './handlers.js';
@@ -9,13 +12,17 @@ export interface HandlerServices {
   info: AppInfo;
   sites: SiteService;
   tester: ConnectionTester;
+  live: LiveService;
+  demo: DemoPbx;
+  preferences: PreferencesService;
   log: Logger;
   versions: Record<string, string | undefined>;
 }
 
 /** The complete handler map: params arrive already validated by the dispatcher. */
 export function createHandlers(services: HandlerServices): Handlers {
-  const { sites, tester } = services;
+  const { sites, tester, live, preferences } = services;
+  const done = { done: true } as const;
   return {
     'app:get-info': () => services.info,
     'app:ping': ({ echo }) => ({ echo }),
@@ -37,5 +44,18 @@ export function createHandlers(services: HandlerServices): Handlers {
     'sites:remove': ({ id }) => sites.remove(id),
     'sites:test': ({ siteId, site }) => tester.test(siteId, site),
     'sites:list-statuses': () => sites.statuses(),
+    'demo:open': () => services.demo.open(),
+    'preferences:get': () => preferences.get(),
+    'preferences:update': (next) => preferences.update(next),
+    'live:get-snapshot': () => live.snapshot(),
+    'live:hangup': async ({ siteId, channel }) => (await live.hangup(siteId, channel), done),
+    'live:transfer': async ({ siteId, channel, to, mode }) => (await live.transfer(siteId, channel, to, mode), done),
+    'live:originate': ({ siteId, from, to }) => live.originate(siteId, from, to),
+    'live:park': ({ siteId, channel }) => live.park(siteId, channel),
+    'live:pickup': async ({ siteId, channel, extension }) => (await live.pickup(siteId, channel, extension), done),
+    'live:spy': async ({ siteId, channel, extension, mode }) => (await live.spy(siteId, channel, extension, mode), done),
+    'live:record': async ({ siteId, channel, on }) => (await live.record(siteId, channel, on), done),
+    'presence:set-dnd': async ({ siteId, extension, on }) => (await live.setAstdb(siteId, 'dnd', extension, on ? 'YES' : null), done),
+    'presence:set-forward': async ({ siteId, extension, kind, to }) => (await live.setAstdb(siteId, kind, extension, to), done),
   };
 }

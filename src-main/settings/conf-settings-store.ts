@@ -1,10 +1,11 @@
 import type Conf from 'conf';
-import { copyFileSync, existsSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartupProblem } from '../../src-shared/domain/app.js';
 import { AppError } from '../../src-shared/errors.js';
+import { preferencesSchema } from '../../src-shared/schemas/live.js';
 import type { Logger } from '../logging/logger.js';
-import { DEFAULT_SETTINGS, type Settings, type SettingsStore } from './settings-store.js';
+import { DEFAULT_PREFERENCES, DEFAULT_SETTINGS, type Settings, type SettingsStore } from './settings-store.js';
 import { storedSiteSchema, type StoredSite } from './stored-site.js';
 
 export const SETTINGS_NAME = 'settings';
@@ -38,6 +39,8 @@ export class ConfSettingsStore implements SettingsStore {
     const options: ConfOptions = { cwd: dir, configName: SETTINGS_NAME, defaults: DEFAULT_SETTINGS, clearInvalidConfig: false };
     const file = join(dir, `${SETTINGS_NAME}.json`);
     const backupName = () => `${file}.invalid-${now().toISOString().replace(/[:.]/g, '-')}`;
+    // conf writes missing defaults into the file as it opens it: keep the bytes as the person left them.
+    const original = existsSync(file) ? readFileSync(file) : null;
     let conf: Conf<Settings>;
     try {
       conf = factory(options);
@@ -57,7 +60,8 @@ export class ConfSettingsStore implements SettingsStore {
     const { valid, rejected } = splitSites(conf.get('sites'));
     if (rejected > 0) {
       const backup = backupName();
-      copyFileSync(this.path, backup);
+      // Sites can only be malformed in a file that existed before conf opened it.
+      writeFileSync(backup, original ?? '');
       conf.set('sites', valid);
       log.warn('settings held sites that do not match the schema; kept a copy and dropped them', { backup, rejected });
       this.problems.push({
@@ -67,7 +71,10 @@ export class ConfSettingsStore implements SettingsStore {
         detail: `${rejected} site(s) could not be read`,
       });
     }
-    this.values = { sites: valid };
+    // Preferences a person cannot break in a way worth a backup: a bad value falls back to the default.
+    const preferences = preferencesSchema.safeParse(conf.get('preferences'));
+    if (!preferences.success) log.warn('settings held unreadable preferences; using the defaults');
+    this.values = { sites: valid, preferences: preferences.success ? preferences.data : DEFAULT_PREFERENCES };
   }
 
   get<K extends keyof Settings>(key: K): Settings[K] {

@@ -1,8 +1,10 @@
+import type { Preferences } from '../../src-shared/schemas/live.js';
 import type { StoredSite } from './stored-site.js';
 
 /** Everything Switchboard keeps as settings. Secrets are not here: they live in the SecretStore. */
 export interface Settings {
   sites: StoredSite[];
+  preferences: Preferences;
 }
 
 /** One interface over electron-store (desktop) and conf (host mode, tests). */
@@ -12,4 +14,6 @@ export interface SettingsStore {
   set<K extends keyof Settings>(key: K, value: Settings[K]): void;
 }
 
-export const DEFAULT_SETTINGS: Settings = { sites: [] };
+export const DEFAULT_PREFERENCES: Preferences = { role: 'receptionist', desktopNotifications: true, operatorExtensions: {} };
+
+export const DEFAULT_SETTINGS: Settings = { sites: [], preferences: DEFAULT_PREFERENCES };

@@ -53,11 +53,11 @@ export class SiteService {
     return this.stored().find((candidate) => candidate.id === id);
   }
 
-  create(input: SiteInput): SiteView {
+  create(input: SiteInput, options: { demo?: boolean } = {}): SiteView {
     const id = randomUUID();
     this.checkInput(input, null);
     const at = this.now();
-    const site = toStored(id, input, at, at);
+    const site = { ...toStored(id, input, at, at), demo: options.demo ?? false };
     this.writeSecrets(id, input);
     this.deps.settings.set('sites', [...this.stored(), site]);
     this.deps.log.info('site created', { id, vendor: site.vendor });
@@ -69,7 +69,7 @@ export class SiteService {
   update(id: string, input: SiteInput): SiteView {
     const existing = this.find(id);
     this.checkInput(input, id);
-    const site = toStored(id, input, existing.createdAt, this.now());
+    const site = { ...toStored(id, input, existing.createdAt, this.now()), demo: existing.demo };
     this.writeSecrets(id, input);
     this.deps.settings.set(
       'sites',
@@ -140,6 +140,11 @@ export class SiteService {
     }
   }
 
+  /** The stored secret of a saved site's target, for the services that connect to it. */
+  storedSecret(siteId: string, target: LinkTarget): string | undefined {
+    return this.deps.secrets.has(siteSecretKey(siteId, target)) ? this.deps.secrets.get(siteSecretKey(siteId, target)) : undefined;
+  }
+
   /** Why the stored secret cannot serve this input, or null when it can. */
   private storedSecretIssue(stored: StoredSite, input: SiteInput, target: LinkTarget): string | null {
     if (!this.deps.secrets.has(siteSecretKey(stored.id, target))) return 'validation.required';
@@ -169,6 +174,7 @@ export class SiteService {
       api: site.api ? { ...site.api, secretSet: secretSet('api') } : null,
       ami: site.ami ? { ...site.ami, secretSet: secretSet('ami') } : null,
       tls: { ...site.tls },
+      demo: site.demo,
       createdAt: site.createdAt,
       updatedAt: site.updatedAt,
     };
@@ -179,14 +185,14 @@ export class SiteService {
   }
 }
 
-function toStored(id: string, input: SiteInput, createdAt: number, updatedAt: number): StoredSite {
+function toStored(id: string, input: SiteInput, createdAt: number, updatedAt: number): Omit<StoredSite, 'demo'> {
   return {
     id,
     name: input.name,
     vendor: input.vendor,
     timeZone: input.timeZone,
     api: input.api ? { baseUrl: input.api.baseUrl, username: input.api.username } : null,
-    ami: input.ami ? { host: input.ami.host, port: input.ami.port, username: input.ami.username } : null,
+    ami: input.ami ? { host: input.ami.host, port: input.ami.port, username: input.ami.username, context: input.ami.context } : null,
     tls: { pinnedFingerprint256: input.tls.pinnedFingerprint256 },
     createdAt,
     updatedAt,

@@ -45,3 +45,12 @@ export function formatShortTime(epochMs: number, timeZone: string = viewerTimeZo
     timeZone,
   }).format(epochMs);
 }
+
+/** A duration as h:mm:ss (or m:ss under an hour): durations need no zone. Negative spans (clock skew) read 0:00. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}

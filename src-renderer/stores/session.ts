@@ -1,5 +1,7 @@
 import { onTransportState } from '../lib/api.js';
 import { appState } from './app.svelte.js';
+import { liveState } from './live.svelte.js';
+import { preferencesState } from './preferences.svelte.js';
 import { sitesState } from './sites.svelte.js';
 
 /**
@@ -11,7 +13,7 @@ import { sitesState } from './sites.svelte.js';
 export function startSession(onResult: (error: unknown) => void): () => void {
   const loadAll = () => {
     onResult(null);
-    return Promise.all([appState.load(), sitesState.load()]).catch(onResult);
+    return Promise.all([appState.load(), sitesState.load(), preferencesState.load(), liveState.load()]).catch(onResult);
   };
   let dropped = false;
   void loadAll();

@@ -56,6 +56,13 @@ class SitesState {
     return this.list.find((site) => site.id === id);
   }
 
+  /** Starts the embedded demo PBX and its site (or finds them already there). */
+  async openDemo(): Promise<SiteView> {
+    const site = await request('demo:open', {});
+    if (!this.byId(site.id)) this.list = [...this.list, site];
+    return site;
+  }
+
   async create(input: SiteInput): Promise<SiteView> {
     const site = await request('sites:create', input);
     // The form opens the new site at once, whether or not 'sites:changed' has arrived yet.

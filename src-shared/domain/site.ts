@@ -8,8 +8,10 @@ export interface SiteView {
   vendor: Vendor;
   timeZone: string;
   api: { baseUrl: string; username: string; secretSet: boolean } | null;
-  ami: { host: string; port: number; username: string; secretSet: boolean } | null;
+  ami: { host: string; port: number; username: string; context: string; secretSet: boolean } | null;
   tls: { pinnedFingerprint256: string | null };
+  /** The embedded demo PBX. */
+  demo: boolean;
   createdAt: number;
   updatedAt: number;
 }

@@ -7,6 +7,8 @@ import { VENDORS, VENDOR_PROFILES, apiSecretRequired, apiUsernameUsed } from '..
  * main sends it back inside VALIDATION details. One schema, both sides.
  */
 
+export const DEFAULT_AMI_CONTEXT = 'from-internal';
+
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
@@ -71,6 +73,12 @@ export const amiSettingsInputSchema = z.object({
     .max(65535, { message: 'validation.port' }),
   username: singleLine(128).trim().min(1, { message: 'validation.required' }),
   secret: secretInput,
+  /** Where transfers and click-to-dial enter the dialplan; FreePBX-family PBXs use from-internal. */
+  context: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,80}$/, { message: 'validation.context' })
+    .default(DEFAULT_AMI_CONTEXT),
 });
 
 export const tlsTrustSchema = z.object({

@@ -52,6 +52,6 @@ describe('Losing the connection to host mode while it still runs', () => {
     await sites.connectionBanner().waitFor({ state: 'detached' });
     expect(connections).toBe(2);
     await expect.poll(() => sites.siteNames()).toEqual(['Added elsewhere']);
-    await expect.poll(() => sites.statusOf('Added elsewhere').textContent()).toContain('AMI: not tested yet');
+    await expect.poll(() => sites.statusOf('Added elsewhere').textContent()).toMatch(/AMI: (connecting|reconnecting|loading calls|live)/);
   });
 });

@@ -31,7 +31,7 @@ describe('secureWebPreferences', () => {
 });
 
 describe('permissions', () => {
-  it.each(['media', 'geolocation', 'notifications', 'openExternal', 'midi', 'clipboard-read', 'fullscreen', 'pointerLock', 'unknown', ''])(
+  it.each(['media', 'geolocation', 'openExternal', 'midi', 'clipboard-read', 'fullscreen', 'pointerLock', 'unknown', ''])(
     'denies %j',
     (permission) => {
       expect(isPermissionAllowed(permission)).toBe(false);
@@ -40,6 +40,10 @@ describe('permissions', () => {
 
   it('allows writing sanitized text to the clipboard (Copy diagnostics)', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write')).toBe(true);
+  });
+
+  it('allows desktop notifications (incoming calls to the operator)', () => {
+    expect(isPermissionAllowed('notifications')).toBe(true);
   });
 
   it('does not match permissions loosely', () => {

@@ -8,7 +8,7 @@ export interface SiteFormValues {
   baseUrl?: string;
   apiUsername?: string;
   apiSecret?: string;
-  ami?: { host: string; port: string; username: string; secret?: string };
+  ami?: { host: string; port: string; username: string; secret?: string; context?: string };
 }
 
 /** The Sites screen: list, form, connection test, certificate trust. */
@@ -41,6 +41,7 @@ export class SitesPage extends ShellPage {
       await p.getByLabel('AMI port').fill(values.ami.port);
       await p.getByLabel('AMI user name').fill(values.ami.username);
       if (values.ami.secret !== undefined) await p.getByLabel('AMI secret').fill(values.ami.secret);
+      if (values.ami.context !== undefined) await p.getByLabel('Dialplan context').fill(values.ami.context);
     }
   }
 

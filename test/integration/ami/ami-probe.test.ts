@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeAmi } from '../../../src-main/ami/ami-probe.js';
-import { startAmiSimulator, type AmiSimulator } from '../../../src-main/sim/ami-server.js';
+import { startAmiSimulator, type AmiSimulator } from '../../../src-main/sim/ami/index.js';
 import { rejection } from '../../support/rejection.js';
 
 const HOST = '127.0.0.1';

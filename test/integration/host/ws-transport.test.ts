@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import type { Core } from '../../../src-main/core/create-core.js';
 import { createHostCore } from '../../../src-main/host/host-core.js';
 import { startHostServer, type HostServer } from '../../../src-main/host/host-server.js';
-import { startAmiSimulator } from '../../../src-main/sim/ami-server.js';
+import { startAmiSimulator } from '../../../src-main/sim/ami/index.js';
 
 const INDEX_HTML = '<!doctype html><title>Switchboard test page</title>';
 const OUTSIDE_SECRET = 'this-file-is-outside-the-renderer-folder';
@@ -20,14 +20,22 @@ interface Frame {
   payload?: unknown;
 }
 
-/** A WebSocket client that queues every frame it receives, raw text kept for secret checks. */
+/**
+ * A WebSocket client that queues every frame it receives, raw text kept for secret checks. Live
+ * call frames (a site with AMI starts a link) are kept apart: these tests are about the transport.
+ */
 class Client {
   private readonly queue: string[] = [];
   private readonly waiters: Array<(text: string) => void> = [];
+  readonly liveFrames: string[] = [];
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data: WebSocket.RawData) => {
       const text = data.toString();
+      if (text.startsWith('{"event":"live:')) {
+        this.liveFrames.push(text);
+        return;
+      }
       const waiter = this.waiters.shift();
       if (waiter) waiter(text);
       else this.queue.push(text);
@@ -242,7 +250,7 @@ describe('host mode: WebSocket transport and static files', () => {
       const site = frame.result as { id: string; name: string; api: Record<string, unknown>; ami: Record<string, unknown> };
       expect(site.name).toBe('Head office');
       expect(site.api).toEqual({ baseUrl: 'https://pbx.example.com/pbxapi/', username: 'admin', secretSet: true });
-      expect(site.ami).toEqual({ host: '127.0.0.1', port: 5038, username: 'operator', secretSet: true });
+      expect(site.ami).toEqual({ host: '127.0.0.1', port: 5038, username: 'operator', context: 'from-internal', secretSet: true });
       expect(raw).not.toContain(apiSecret);
       expect(raw).not.toContain(amiSecret);
       expect(raw).not.toMatch(/"secret"\s*:/);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { AppInfo } from '../../../src-shared/domain/app.js';
 import type { SiteView } from '../../../src-shared/domain/site.js';
+import { REQUEST_NAMES } from '../../../src-shared/contract.js';
 import { AppError } from '../../../src-shared/errors.js';
 import { MAX_REQUEST_BYTES } from '../../../src-shared/limits.js';
 import { createDispatcher, type Dispatch } from '../../../src-main/ipc/dispatcher.js';
@@ -19,8 +20,9 @@ const VIEW: SiteView = {
   vendor: 'asterisk',
   timeZone: 'UTC',
   api: null,
-  ami: { host: 'pbx', port: 5038, username: 'admin', secretSet: true },
+  ami: { host: 'pbx', port: 5038, username: 'admin', context: 'from-internal', secretSet: true },
   tls: { pinnedFingerprint256: null },
+  demo: false,
   createdAt: 1,
   updatedAt: 1,
 };
@@ -39,13 +41,18 @@ let dispatch: Dispatch;
 let logFile: string;
 let redactor: Redactor;
 
-/** A complete handler map that records what reached it; a few answer with errors on purpose. */
+/**
+ * A complete handler map that records what reached it: every request answers null unless one below
+ * says otherwise; a few answer with errors on purpose.
+ */
 function handlers(): Handlers {
   const seen = <T>(name: string, params: unknown, value: T): T => {
     calls.push({ name, params });
     return value;
   };
+  const recordOnly = Object.fromEntries(REQUEST_NAMES.map((name) => [name, (p: unknown) => seen(name, p, null)])) as unknown as Handlers;
   return {
+    ...recordOnly,
     'app:get-info': (p) => seen('app:get-info', p, INFO),
     'app:ping': (p) => seen('app:ping', p, { echo: p.echo }),
     'diagnostics:collect': (p) => {

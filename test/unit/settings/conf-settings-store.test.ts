@@ -16,8 +16,9 @@ const OFFICE: StoredSite = {
   vendor: 'issabel',
   timeZone: 'Europe/Madrid',
   api: { baseUrl: 'https://pbx.example.com/pbxapi/', username: 'admin' },
-  ami: { host: 'pbx.example.com', port: 5038, username: 'switchboard' },
+  ami: { host: 'pbx.example.com', port: 5038, username: 'switchboard', context: 'from-internal' },
   tls: { pinnedFingerprint256: null },
+  demo: false,
   createdAt: 1_700_000_000_000,
   updatedAt: 1_700_000_000_000,
 };

@@ -85,7 +85,7 @@ function withoutSecrets(site: SiteInput): SiteInput {
   return {
     ...site,
     api: site.api && { baseUrl: site.api.baseUrl, username: site.api.username },
-    ami: site.ami && { host: site.ami.host, port: site.ami.port, username: site.ami.username },
+    ami: site.ami && { host: site.ami.host, port: site.ami.port, username: site.ami.username, context: site.ami.context },
   };
 }
 

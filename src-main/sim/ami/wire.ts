@@ -1,6 +1,7 @@
 /*
- * The AMI simulator's own reader and writer. Deliberately independent of `src-main/ami/*` (the client
- * the simulator plays against, see DESIGN.md "The demo PBXs"): a bug shared by both sides would hide.
+ * The AMI simulator's own reader and writer. Deliberately independent of `src-main/ami/*` and
+ * `src-main/live/*` (the client the simulator plays against, see DESIGN.md "The demo PBXs"): a bug
+ * shared by both sides would hide.
  * The reader follows Asterisk's `manager.c` rather than the client: a line ends at CRLF *or* a bare LF,
  * an empty line ends the action, header names match case-insensitively and the value starts after the
  * colon and any blanks.

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { LivePage } from './pages/live-page.js';
+import { seriousA11yViolations } from './support/browser.js';
+import { useE2eSession } from './support/session.js';
+
+describe('The embedded demo PBX', () => {
+  const session = useE2eSession();
+
+  it('opens in one click on a first start, shows calls moving, and comes back after a restart', async () => {
+    const live = new LivePage(session.page);
+    await live.load(session.host.url);
+    await live.emptyState().waitFor();
+    await session.page.getByRole('button', { name: 'Open the demo PBX' }).click();
+
+    // Its calls come and go on their own.
+    await expect.poll(() => live.callRows().count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => live.statusOf('Demo PBX').textContent(), { timeout: 10_000 }).toContain('AMI: live');
+    await expect.poll(() => live.presenceGrid().getByText('Alice', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await seriousA11yViolations(session.page)).toEqual([]);
+
+    await session.restartHost();
+    await expect.poll(() => live.statusOf('Demo PBX').textContent(), { timeout: 15_000 }).toContain('AMI: live');
+    await expect.poll(() => live.callRows().count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  });
+});

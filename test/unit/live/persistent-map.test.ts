@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { hashOf, PersistentMap } from '../../../src-main/live/persistent-map.js';
+
+/** A small deterministic PRNG, so a failure can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function contents<V>(map: PersistentMap<V>): Array<[string, V]> {
+  const out: Array<[string, V]> = [];
+  map.forEach((value, key) => out.push([key, value]));
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function sorted<V>(model: Map<string, V>): Array<[string, V]> {
+  return [...model].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** Two different keys with the same 32-bit hash, found by search (a birthday collision). */
+function collidingKeys(): [string, string] {
+  const seen = new Map<number, string>();
+  for (let i = 0; ; i++) {
+    const key = `k${i}`;
+    const h = hashOf(key);
+    const other = seen.get(h);
+    if (other !== undefined) return [other, key];
+    seen.set(h, key);
+  }
+}
+
+describe('PersistentMap', () => {
+  it('behaves like a Map under 8,000 random sets and deletes, keeping every old version intact', () => {
+    const rand = prng(7);
+    let map = PersistentMap.empty<number>();
+    const model = new Map<string, number>();
+    const versions: Array<{ map: PersistentMap<number>; expected: Array<[string, number]> }> = [];
+    const mismatches: string[] = [];
+    for (let step = 0; step < 8_000; step++) {
+      const key = `1795447${Math.floor(rand() * 3000)}.${Math.floor(rand() * 40)}`;
+      if (rand() < 0.6) {
+        const value = Math.floor(rand() * 5);
+        map = map.set(key, value);
+        model.set(key, value);
+      } else {
+        map = map.delete(key);
+        model.delete(key);
+      }
+      if (map.size !== model.size || map.get(key) !== model.get(key)) mismatches.push(`step ${step}: ${key}`);
+      if (step % 1000 === 0) versions.push({ map, expected: sorted(model) });
+    }
+    expect(mismatches).toEqual([]);
+    expect(contents(map)).toEqual(sorted(model));
+    for (const v of versions) expect(contents(v.map)).toEqual(v.expected);
+  });
+
+  it('returns the same map when a set or delete changes nothing', () => {
+    const value = { a: 1 };
+    const map = PersistentMap.empty<object>().set('x', value).set('y', {});
+    expect(map.set('x', value)).toBe(map);
+    expect(map.delete('nope')).toBe(map);
+    expect(PersistentMap.empty().delete('x')).toBe(PersistentMap.empty());
+    expect(map.set('x', { a: 1 })).not.toBe(map);
+  });
+
+  it('keeps keys whose hashes collide apart, through sets and deletes', () => {
+    const [a, b] = collidingKeys();
+    expect(a).not.toBe(b);
+    expect(hashOf(a)).toBe(hashOf(b));
+    let map = PersistentMap.of([
+      [a, 1],
+      [b, 2],
+      ['other', 3],
+    ]);
+    expect([map.get(a), map.get(b), map.get('other'), map.size]).toEqual([1, 2, 3, 3]);
+    map = map.set(a, 10);
+    expect([map.get(a), map.get(b)]).toEqual([10, 2]);
+    const withoutA = map.delete(a);
+    expect([withoutA.get(a), withoutA.get(b), withoutA.size]).toEqual([undefined, 2, 2]);
+    expect(withoutA.delete(b).delete('other').size).toBe(0);
+    expect(map.get(a)).toBe(10);
+  });
+
+  it('lists keys and values and ignores deleting from an emptied map', () => {
+    const map = PersistentMap.of([
+      ['1', 'one'],
+      ['2', 'two'],
+    ]);
+    expect(map.keys().sort()).toEqual(['1', '2']);
+    expect(map.values().sort()).toEqual(['one', 'two']);
+    expect(map.has('1')).toBe(true);
+    const empty = map.delete('1').delete('2');
+    expect(empty.size).toBe(0);
+    expect(empty.delete('1')).toBe(empty);
+    expect(empty.values()).toEqual([]);
+  });
+});
