@@ -1,4 +1,8 @@
 import AsteriskManager from 'asterisk-manager';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import { AppError } from '../../src-shared/errors.js';
 import { text, type AmiEvent } from '../live/ami-event.js';
 import { assertSafeHeader } from './frame-writer.js';
@@ -44,6 +48,32 @@ type Pending = {
 type Manager = ReturnType<typeof AsteriskManager>;
 
 /**
+ * A real AMI message is a few KiB at most (a CoreShowChannel with every variable); this much data
+ * without a complete message is a broken or hostile peer, and the package would buffer it forever.
+ */
+const MAX_UNTERMINATED_BYTES = 1024 * 1024;
+
+// The package creates its socket through the CommonJS `net` module and never shows it. Borrowing
+// that module object for the one synchronous call lets us see the socket: to bound what it buffers
+// and to destroy a connection that hangs half-open or mid-connect, which its disconnect() cannot.
+const cjsNet = createRequire(import.meta.url)('node:net') as typeof import('node:net');
+
+function captureSocket(connect: () => void): Socket | undefined {
+  const original = cjsNet.createConnection;
+  let socket: Socket | undefined;
+  cjsNet.createConnection = ((...args: Parameters<typeof original>) => {
+    socket = original(...args);
+    return socket;
+  }) as typeof original;
+  try {
+    connect();
+  } finally {
+    cjsNet.createConnection = original;
+  }
+  return socket;
+}
+
+/**
  * One logged-in AMI session over asterisk-manager, fixing what the package gets wrong against a
  * real Asterisk (fixtures/ami/NOTES.md §10):
  * - a failed login reaches the caller as AUTH_FAILED (the package loses it);
@@ -66,6 +96,10 @@ export class AmiConnection {
   private sequence = 0;
   private open = false;
   private closed = false;
+  private socket: Socket | undefined;
+  private unterminatedBytes = 0;
+  /** Events that arrive before anyone listens (e.g. in the same read as the Events answer). */
+  private early: AmiEvent[] | null = [];
 
   private constructor(private readonly options: AmiConnectionOptions) {
     for (const [key, value] of [
@@ -77,6 +111,7 @@ export class AmiConnection {
     // No port: the package must not connect and log in on its own (it would lose the login result).
     this.manager = AsteriskManager(undefined, options.host, options.username, options.secret, true);
     this.manager.on('managerevent', (message) => this.route(message));
+    this.manager.on('rawevent', (message) => this.checkFrame(message));
     // The package's default 'error' listener swallows socket errors; the close that follows is ours.
     this.manager.on('error', (err) => {
       this.lastSocketError = err;
@@ -105,6 +140,9 @@ export class AmiConnection {
   /** Every event that is not an answer to one of this connection's own actions. */
   onEvent(listener: (event: AmiEvent) => void): () => void {
     this.eventListeners.add(listener);
+    const early = this.early ?? [];
+    this.early = null;
+    for (const event of early) listener(event);
     return () => this.eventListeners.delete(listener);
   }
 
@@ -148,6 +186,8 @@ export class AmiConnection {
     }
     this.shutDown(new AppError('UNREACHABLE', 'The AMI connection was closed'));
     this.manager.disconnect();
+    // disconnect() only ends an open socket; a connecting or half-open one must be destroyed.
+    this.socket?.destroy();
   }
 
   private login(): Promise<void> {
@@ -167,26 +207,56 @@ export class AmiConnection {
         this.options.loginTimeoutMs ?? 8000,
       );
       const stopClose = this.onClose((reason) => finish(reason));
-      this.manager.connect(this.options.port, this.options.host, () => {
-        this.manager.login((err) => {
-          if (err) {
-            const message = text(err, 'message');
-            finish(
-              /authentication/i.test(message)
-                ? new AppError('AUTH_FAILED', `${where} refused the AMI login`, { where })
-                : new AppError('PBX_ERROR', `${where} refused the AMI login: ${message}`, { where }),
-            );
-            return;
-          }
-          this.open = true;
-          // The package's login sent `Event:`, which Asterisk ignores; set the mask for real.
-          this.action({ action: 'Events', fields: { EventMask: this.options.eventMask ?? 'on' } }).then(
-            () => finish(),
-            (maskErr: AppError) => finish(maskErr),
-          );
-        });
-      });
+      this.socket = captureSocket(() => this.manager.connect(this.options.port, this.options.host, () => this.afterConnect(finish)));
+      this.socket?.on('data', (chunk: Buffer | string) => this.countBytes(chunk.length));
     });
+  }
+
+  private afterConnect(finish: (err?: AppError) => void): void {
+    const where = `${this.options.host}:${this.options.port}`;
+    this.manager.login((err) => {
+      if (err) {
+        const message = text(err, 'message');
+        finish(
+          /authentication/i.test(message)
+            ? new AppError('AUTH_FAILED', `${where} refused the AMI login`, { where })
+            : new AppError('PBX_ERROR', `${where} refused the AMI login: ${message}`, { where }),
+        );
+        return;
+      }
+      this.open = true;
+      // The package's login sent `Event:`, which Asterisk ignores; set the mask for real.
+      this.action({ action: 'Events', fields: { EventMask: this.options.eventMask ?? 'on' } }).then(
+        () => finish(),
+        (maskErr: AppError) => finish(maskErr),
+      );
+    });
+  }
+
+  private countBytes(bytes: number): void {
+    this.unterminatedBytes += bytes;
+    if (this.unterminatedBytes > MAX_UNTERMINATED_BYTES && !this.closed) {
+      this.fail(new AppError('PBX_ERROR', `The PBX sent more than ${MAX_UNTERMINATED_BYTES} bytes without ending a message`));
+    }
+  }
+
+  /**
+   * Every complete message resets the byte budget. A broadcast event carries `Privilege` exactly
+   * once, so a repeated one means two events ran together (one lost its blank line): the package
+   * keeps only the first `Event`, the second is gone and the board cannot be trusted without a
+   * resync. (`Event` itself is no tell: the package has already cut it down to its first value.)
+   */
+  private checkFrame(message: AmiEvent): void {
+    this.unterminatedBytes = 0;
+    if (Array.isArray(message.privilege)) {
+      this.fail(new AppError('PBX_ERROR', 'The PBX sent two AMI messages run together; resynchronising'));
+    }
+  }
+
+  private fail(reason: AppError): void {
+    this.shutDown(reason);
+    this.manager.disconnect();
+    this.socket?.destroy();
   }
 
   private send(request: AmiRequest, list: Pending['list'], originate: boolean): Promise<AmiEvent> {
@@ -264,7 +334,8 @@ export class AmiConnection {
         return;
       }
     }
-    for (const listener of this.eventListeners) listener(message);
+    if (this.early) this.early.push(message);
+    else for (const listener of this.eventListeners) listener(message);
   }
 
   private settle(id: string, err: AppError | null, message?: AmiEvent): void {
@@ -296,4 +367,46 @@ export class AmiConnection {
     // Keep swallowing late socket errors: an unhandled 'error' would crash the process.
     this.manager.on('error', () => undefined);
   }
+}
+
+/**
+ * Parses a recorded AMI byte stream with the same parser the live link uses (asterisk-manager),
+ * by serving the bytes on a loopback socket: the package only parses what arrives on its own
+ * socket. No login is sent; every message is handed over in order, events and responses alike.
+ */
+export async function parseRecordedStream(bytes: Buffer | Buffer[], onMessage: (message: AmiEvent) => void): Promise<number> {
+  // Several buffers are written one by one with a pause between, so they arrive as separate reads.
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    const parts = Array.isArray(bytes) ? [...bytes] : [bytes];
+    const next = () => {
+      const part = parts.shift();
+      if (part === undefined) socket.end();
+      else socket.write(part, () => setTimeout(next, parts.length > 0 ? 2 : 0));
+    };
+    next();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const manager = AsteriskManager(undefined, '127.0.0.1');
+  let count = 0;
+  // 'rawevent' is every parsed message, before the package routes responses and events apart.
+  manager.on('rawevent', (message) => {
+    count += 1;
+    onMessage(message);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      manager.on('error', reject);
+      manager.on('close', () => resolve());
+      manager.connect(port, '127.0.0.1');
+    });
+    // The package defers its emits by a tick; let the last ones through.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    manager.disconnect();
+    server.close();
+  }
+  return count;
 }

@@ -82,7 +82,7 @@ export function createCore(options: CoreOptions): Core {
   const preferences = new PreferencesService(settings, bus);
   const live = new LiveService({ sites, preferences, bus, log, linkTimings: options.linkTimings });
   live.syncSites();
-  const demo = new DemoPbx({ sites, log });
+  const demo = new DemoPbx({ sites, bus, log });
   demo.resume().catch((err: unknown) => log.error('demo PBX did not start', { message: String(err) }));
   const info: AppInfo = {
     version: options.version,

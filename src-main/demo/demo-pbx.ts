@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SiteView } from '../../src-shared/domain/site.js';
 import type { SiteInput } from '../../src-shared/schemas/site.js';
+import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { StoredSite } from '../settings/stored-site.js';
 import { startAmiSimulator, type AmiSimulator } from '../sim/ami/index.js';
@@ -19,7 +20,12 @@ export class DemoPbx {
   private sim: AmiSimulator | null = null;
   private starting: Promise<SiteView> | null = null;
 
-  constructor(private readonly deps: { sites: SiteService; log: Logger; extensions?: number; callsPerSecond?: number }) {}
+  constructor(private readonly deps: { sites: SiteService; bus: EventBus; log: Logger; extensions?: number; callsPerSecond?: number }) {
+    // Removing the demo site stops its PBX: no traffic runs for a site nobody can see.
+    deps.bus.subscribe((event) => {
+      if (event === 'sites:changed' && this.sim && !this.starting && !this.demoSite()) void this.stop();
+    });
+  }
 
   /** Starts the demo if a demo site exists (at app start). */
   async resume(): Promise<void> {
@@ -43,6 +49,8 @@ export class DemoPbx {
   private async start(): Promise<SiteView> {
     const existing = this.demoSite();
     if (this.sim && existing) return this.deps.sites.get(existing.id);
+    // A simulator left from a demo site that was removed meanwhile: replace it, never leak it.
+    await this.stop();
     const secret = randomBytes(18).toString('base64url');
     this.sim = await startAmiSimulator({
       users: { [DEMO_USER]: secret },

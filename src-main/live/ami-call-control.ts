@@ -2,7 +2,7 @@ import type { OriginateOutcome } from '../../src-shared/domain/live.js';
 import { AppError } from '../../src-shared/errors.js';
 import type { Vendor } from '../../src-shared/vendors.js';
 import type { AmiLink } from '../ami/ami-link.js';
-import { text } from './ami-event.js';
+import { text, type AmiEvent } from './ami-event.js';
 
 /**
  * Call control over AMI, as the actions Asterisk really takes (checked against the recorded
@@ -70,12 +70,27 @@ export async function park(link: AmiLink, channel: string): Promise<void> {
   await onChannel(channel, () => link.action({ action: 'Park', fields: { Channel: channel } }));
 }
 
-/** Rings `extension` and, once answered, takes the ringing `channel` (PickupChan). */
+/**
+ * Rings `extension` and, once answered, takes the ringing `channel` (PickupChan). Waits for the
+ * OriginateResponse: "queued" is not "picked up", and a phone that does not answer must say so.
+ */
 export async function pickup(link: AmiLink, site: AmiSite, channel: string, extension: string): Promise<void> {
-  await link.action({
+  const response = await link.originate({
     action: 'Originate',
-    fields: { Channel: `Local/${extension}@${site.context}`, Application: 'PickupChan', Data: channel, Async: 'true' },
+    fields: { Channel: `Local/${extension}@${site.context}`, Application: 'PickupChan', Data: channel, Timeout: ORIGINATE_RING_MS },
+    timeoutMs: ORIGINATE_RING_MS + 5_000,
   });
+  requireAnswered(response, extension);
+}
+
+/** An OriginateResponse that is not Success means the person's own phone never took the call. */
+function requireAnswered(response: AmiEvent, extension: string): void {
+  if (text(response, 'response') !== 'Success') {
+    throw new AppError('PBX_ERROR', `Extension ${extension} did not answer (reason ${text(response, 'reason') || 'unknown'})`, {
+      extension,
+      reason: text(response, 'reason'),
+    });
+  }
 }
 
 const SPY_OPTIONS = { listen: 'qE', whisper: 'qwE', barge: 'qBE' } as const;
@@ -89,15 +104,17 @@ export async function spy(
   mode: keyof typeof SPY_OPTIONS,
 ): Promise<void> {
   // ChanSpy takes a channel prefix; the full name pins it to exactly this leg.
-  await link.action({
+  const response = await link.originate({
     action: 'Originate',
     fields: {
       Channel: `Local/${extension}@${site.context}`,
       Application: 'ChanSpy',
       Data: `${channel},${SPY_OPTIONS[mode]}`,
-      Async: 'true',
+      Timeout: ORIGINATE_RING_MS,
     },
+    timeoutMs: ORIGINATE_RING_MS + 5_000,
   });
+  requireAnswered(response, extension);
 }
 
 export async function record(link: AmiLink, channel: string, on: boolean, now: number): Promise<void> {

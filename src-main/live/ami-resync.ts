@@ -1,3 +1,4 @@
+import { AppError } from '../../src-shared/errors.js';
 import type { AmiLink } from '../ami/ami-link.js';
 import type { AmiEvent } from './ami-event.js';
 import type { ResyncSnapshot } from './resync.js';
@@ -27,13 +28,10 @@ export async function collectSnapshot(link: AmiLink, astdbFamilies: readonly str
   const astdbItems: AmiEvent[] = [];
   const familiesRead: string[] = [];
   for (const family of astdbFamilies) {
-    try {
-      astdbItems.push(...(await link.list({ action: 'DBGetTree', fields: { Family: family } })).items);
-      familiesRead.push(family);
-    } catch {
-      // An empty family answers "Database entry not found": nothing set, which is a fact too.
-      familiesRead.push(family);
-    }
+    const items = await readAstdbFamily(link, family);
+    if (items === null) continue;
+    astdbItems.push(...items);
+    familiesRead.push(family);
   }
   const endpoints = pjsip === undefined && sip === undefined ? undefined : [...(pjsip ?? []), ...(sip ?? [])];
   return {
@@ -46,4 +44,17 @@ export async function collectSnapshot(link: AmiLink, astdbFamilies: readonly str
     queueEntries: queueEntries?.filter((item) => item.event === 'QueueEntry'),
     astdb: { families: familiesRead, items: astdbItems },
   };
+}
+
+/**
+ * One AstDB family's entries. An empty family answers "Database entry not found": nothing set,
+ * which is a fact too. Any other failure (a timeout, a dropped link) is not knowledge: null, so the
+ * family is left as it was rather than wiped.
+ */
+export async function readAstdbFamily(link: AmiLink, family: string): Promise<AmiEvent[] | null> {
+  try {
+    return (await link.list({ action: 'DBGetTree', fields: { Family: family } })).items;
+  } catch (err) {
+    return err instanceof AppError && err.code === 'PBX_ERROR' && /not found/i.test(err.message) ? [] : null;
+  }
 }

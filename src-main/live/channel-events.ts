@@ -4,7 +4,6 @@ import {
   learnName,
   onChannel,
   onOwnChannel,
-  patch,
   putChannel,
   refresh,
   removeChannel,
@@ -24,7 +23,7 @@ import {
   readDuration,
   type SnapshotKeys,
 } from './fields.js';
-import type { LiveChannel, LiveState } from './live-state.js';
+import { type LiveChannel, type LiveState, patch } from './live-state.js';
 
 /*
  * Handlers for the events that create, change and end channels (legs). Order per channel is causal

@@ -1,7 +1,7 @@
 import type { AmiEvent } from './ami-event.js';
 import { parseChannelName } from './channel-name.js';
 import { OWN, read, readId, readLine, type SnapshotKeys } from './fields.js';
-import { compareUniqueids, emptyExtension, type LiveBridge, type LiveChannel, type LiveState } from './live-state.js';
+import { applyChanges, compareUniqueids, type Draft, emptyExtension, type LiveBridge, type LiveChannel, type LiveState, patch } from './live-state.js';
 import type { PersistentMap } from './persistent-map.js';
 
 /*
@@ -10,9 +10,7 @@ import type { PersistentMap } from './persistent-map.js';
  * can hand the very same state back.
  */
 
-type Draft = { -readonly [K in keyof LiveChannel]: LiveChannel[K] };
-
-function setName(d: Draft, name: string): void {
+function setName(d: Draft<LiveChannel>, name: string): void {
   const parsed = parseChannelName(name);
   d.name = name;
   d.tech = parsed.tech;
@@ -22,7 +20,7 @@ function setName(d: Draft, name: string): void {
 
 export function createChannel(uniqueid: string, name: string, e: AmiEvent, keys: SnapshotKeys, now: number, startedAt = now): LiveChannel {
   const line = readLine(e, keys) ?? 'down';
-  const d: Draft = {
+  const d: Draft<LiveChannel> = {
     uniqueid,
     name: '',
     linkedid: read(e, keys.linkedid) || uniqueid,
@@ -66,7 +64,7 @@ export function createChannel(uniqueid: string, name: string, e: AmiEvent, keys:
  * was missed, and follows Linkedid changes, which Asterisk makes silently when a leg joins a bridge.
  */
 export function refresh(ch: LiveChannel, e: AmiEvent, keys: SnapshotKeys, now: number, extra?: Partial<LiveChannel>): LiveChannel {
-  let d: Draft | null = null;
+  let d: Draft<LiveChannel> | null = null;
   const name = read(e, keys.channel);
   if (name && name !== ch.name) {
     d = { ...ch };
@@ -93,24 +91,7 @@ export function refresh(ch: LiveChannel, e: AmiEvent, keys: SnapshotKeys, now: n
   const exten = read(e, keys.exten);
   if (exten !== undefined && exten !== ch.exten) (d ??= { ...ch }).exten = exten;
   // The handler's own changes go into the same copy: one allocation per event at most.
-  if (extra !== undefined) {
-    for (const key in extra) {
-      const k = key as keyof LiveChannel;
-      const value = extra[k];
-      if (value !== undefined && value !== (d ?? ch)[k]) (d ??= { ...ch })[k] = value as never;
-    }
-  }
-  return d ?? ch;
-}
-
-/** The channel with `changes` applied; the same object when every value is already there. */
-export function patch(ch: LiveChannel, changes: Partial<LiveChannel>): LiveChannel {
-  let d: Draft | null = null;
-  for (const key in changes) {
-    const k = key as keyof LiveChannel;
-    const value = changes[k];
-    if (value !== undefined && value !== ch[k]) (d ??= { ...ch })[k] = value as never;
-  }
+  if (extra !== undefined) d = applyChanges(ch, d, extra);
   return d ?? ch;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LiveLinkStatus, LiveSnapshot, OriginateOutcome } from '../../src-shared/domain/live.js';
 import { AppError } from '../../src-shared/errors.js';
 import { AmiLink } from '../ami/ami-link.js';
@@ -9,7 +10,7 @@ import type { SiteService } from '../sites/site-service.js';
 import * as control from './ami-call-control.js';
 import { emptyLiveState } from './live-state.js';
 import { ASTDB_FAMILIES } from './astdb.js';
-import { collectSnapshot } from './ami-resync.js';
+import { collectSnapshot, readAstdbFamily } from './ami-resync.js';
 import { SiteLive } from './site-live.js';
 
 /** Pushes to the renderer are coalesced: at most one delta per site this often. */
@@ -56,7 +57,8 @@ export class LiveService {
     const wanted = new Map(sites.filter((site) => site.ami).map((site) => [site.id, site]));
     for (const [id, running] of this.running) {
       const site = wanted.get(id);
-      if (!site || linkKey(site) !== running.key) this.stopSite(id, !site);
+      // A restarted link starts from an empty board too: nothing from the old address may linger.
+      if (!site || this.linkKey(site) !== running.key) this.stopSite(id, true);
     }
     for (const site of wanted.values()) {
       if (!this.running.has(site.id)) this.startSite(site);
@@ -125,8 +127,9 @@ export class LiveService {
     const run = this.runOf(siteId);
     const family = await control.setAstdb(run.link, amiSite(run.site), kind, extension, value);
     // AstDB changes raise no event: read the family back so presence shows the new value at once.
-    const tree = await run.link.list({ action: 'DBGetTree', fields: { Family: family } }).catch(() => ({ items: [] }));
-    run.live.resync({ astdb: { families: [family], items: tree.items } }, this.now(), false);
+    const items = await readAstdbFamily(run.link, family);
+    if (items === null) return;
+    run.live.resync({ astdb: { families: [family], items } }, this.now(), false);
     this.scheduleFlush();
   }
 
@@ -151,7 +154,7 @@ export class LiveService {
       if (live.apply(event, this.now())) this.scheduleFlush();
     });
     link.onStatus((status: LiveLinkStatus) => this.deps.bus.emit('live:link', status));
-    this.running.set(site.id, { site, key: linkKey(site), link, live });
+    this.running.set(site.id, { site, key: this.linkKey(site), link, live });
     link.start();
   }
 
@@ -161,8 +164,15 @@ export class LiveService {
     run.link.stop();
     this.running.delete(siteId);
     if (removed) {
-      this.deps.bus.emit('live:delta', { siteId, reset: true, upsertCalls: [], removeCalls: [], upsertPresence: [] });
+      this.deps.bus.emit('live:delta', { siteId, reset: true, upsertCalls: [], removeCalls: [], upsertPresence: [], removePresence: [] });
     }
+  }
+
+  /** What the link connects with; a rename or a time-zone change does not restart it, a new secret does. */
+  private linkKey(site: StoredSite): string {
+    const secret = this.deps.sites.storedSecret(site.id, 'ami') ?? '';
+    const fingerprint = createHash('sha256').update(secret).digest('hex');
+    return JSON.stringify([site.ami?.host, site.ami?.port, site.ami?.username, fingerprint]);
   }
 
   private scheduleFlush(): void {
@@ -208,9 +218,6 @@ function amiSite(site: StoredSite): control.AmiSite {
   return { vendor: site.vendor, context: site.ami?.context ?? 'from-internal' };
 }
 
-function linkKey(site: StoredSite): string {
-  return JSON.stringify([site.ami?.host, site.ami?.port, site.ami?.username, site.updatedAt]);
-}
 
 function hasChannel(call: { from: { channel: string }; to: Array<{ channel: string }> }, channel: string): boolean {
   return call.from.channel === channel || call.to.some((party) => party.channel === channel);

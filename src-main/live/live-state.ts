@@ -104,6 +104,29 @@ export interface LiveState {
   readonly extensions: PersistentMap<ExtensionRecord>;
 }
 
+/** A record with its fields writable, for building its next version. */
+export type Draft<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Writes `changes` into `draft`, the copy of `record` made at the first real change: undefined
+ * values and values the record already holds are skipped. Returns the draft, still null when
+ * nothing changed. A caller with more to change passes the same draft along, so an event copies a
+ * record once at most.
+ */
+export function applyChanges<T extends object>(record: T, draft: Draft<T> | null, changes: NoInfer<Partial<T>>): Draft<T> | null {
+  let d = draft;
+  for (const key in changes) {
+    const value = changes[key];
+    if (value !== undefined && value !== (d ?? record)[key]) (d ??= { ...record })[key] = value;
+  }
+  return d;
+}
+
+/** `record` with `changes` applied; the same object when every value is already there. */
+export function patch<T extends object>(record: T, changes: NoInfer<Partial<T>>): T {
+  return applyChanges(record, null, changes) ?? record;
+}
+
 export function emptyLiveState(siteId: string): LiveState {
   return {
     siteId,

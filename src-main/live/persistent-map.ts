@@ -224,6 +224,16 @@ export class PersistentMap<V> {
     if (this.root !== null) eachIn(this.root, fn);
   }
 
+  /** A map with every value replaced by `change(value)`; this same map when every value came back as it was. */
+  map(change: (value: V) => V): PersistentMap<V> {
+    let out: PersistentMap<V> | undefined;
+    this.forEach((value, key) => {
+      const next = change(value);
+      if (next !== value) out = (out ?? this).set(key, next);
+    });
+    return out ?? this;
+  }
+
   values(): V[] {
     const out: V[] = [];
     this.forEach((value) => out.push(value));

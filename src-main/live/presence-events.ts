@@ -3,7 +3,7 @@ import { astdbEntry, astdbTreeEntry, type AstdbEntry } from './astdb.js';
 import type { Handler } from './channel-events.js';
 import { customDndExtension, deviceExtension, hintHasPhone, isExtensionNumber } from './channel-name.js';
 import { devicePresence, endpointPresence, hintPresence, read } from './fields.js';
-import { emptyExtension, type ExtensionRecord, type LiveState } from './live-state.js';
+import { emptyExtension, type ExtensionRecord, type LiveState, patch } from './live-state.js';
 
 /*
  * Presence sources, one handler each: hints (ExtensionStatus), device states, endpoint and peer
@@ -11,23 +11,11 @@ import { emptyExtension, type ExtensionRecord, type LiveState } from './live-sta
  * extension's record; selectors decide which source wins.
  */
 
-type Draft = { -readonly [K in keyof ExtensionRecord]: ExtensionRecord[K] };
-
-function patchRecord(r: ExtensionRecord, changes: Partial<ExtensionRecord>): ExtensionRecord {
-  let d: Draft | null = null;
-  for (const key in changes) {
-    const k = key as keyof ExtensionRecord;
-    const value = changes[k];
-    if (value !== undefined && value !== r[k]) (d ??= { ...r })[k] = value as never;
-  }
-  return d ?? r;
-}
-
 /** Only numeric extensions get a record: trunks and named endpoints are not on the presence grid. */
 function onExtension(s: LiveState, extension: string | null | undefined, changes: Partial<ExtensionRecord>): LiveState {
   if (!extension || !isExtensionNumber(extension)) return s;
   const before = s.extensions.get(extension) ?? emptyExtension(extension);
-  const after = patchRecord(before, changes);
+  const after = patch(before, changes);
   // Unchanged, or nothing worth creating a record for.
   if (after === before) return s;
   return { ...s, extensions: s.extensions.set(extension, after) };

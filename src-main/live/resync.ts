@@ -1,8 +1,7 @@
 import type { AmiEvent } from './ami-event.js';
 import { isAstdbFamily } from './astdb.js';
-import { patch } from './channel-ops.js';
 import { read } from './fields.js';
-import { emptyLiveState, type ExtensionRecord, type LiveChannel, type LiveState } from './live-state.js';
+import { emptyLiveState, type ExtensionRecord, type LiveChannel, type LiveState, patch } from './live-state.js';
 import { PersistentMap } from './persistent-map.js';
 import { reduce } from './reducer.js';
 
@@ -47,20 +46,12 @@ function applyAll(state: LiveState, items: readonly AmiEvent[], now: number): Li
 }
 
 function mapRecords(state: LiveState, change: (r: ExtensionRecord) => ExtensionRecord): LiveState {
-  let extensions = state.extensions;
-  state.extensions.forEach((r, key) => {
-    const next = change(r);
-    if (next !== r) extensions = extensions.set(key, next);
-  });
+  const extensions = state.extensions.map(change);
   return extensions === state.extensions ? state : { ...state, extensions };
 }
 
 function mapChannels(state: LiveState, change: (ch: LiveChannel) => LiveChannel): LiveState {
-  let channels = state.channels;
-  state.channels.forEach((ch, key) => {
-    const next = change(ch);
-    if (next !== ch) channels = channels.set(key, next);
-  });
+  const channels = state.channels.map(change);
   return channels === state.channels ? state : { ...state, channels };
 }
 

@@ -67,26 +67,31 @@ export class SiteLive {
     this.dirty = false;
     const reset = this.pendingReset;
     this.pendingReset = false;
-    const calls = this.calls();
-    const presence = this.presence();
-    const nextCalls = new Map<string, string>();
-    const upsertCalls: LiveCall[] = [];
-    for (const call of calls) {
-      const json = JSON.stringify(call);
-      nextCalls.set(call.id, json);
-      if (reset || this.sentCalls.get(call.id) !== json) upsertCalls.push(call);
-    }
-    const removeCalls = reset ? [] : [...this.sentCalls.keys()].filter((id) => !nextCalls.has(id));
-    const nextPresence = new Map<string, string>();
-    const upsertPresence: Presence[] = [];
-    for (const entry of presence) {
-      const json = JSON.stringify(entry);
-      nextPresence.set(entry.extension, json);
-      if (reset || this.sentPresence.get(entry.extension) !== json) upsertPresence.push(entry);
-    }
-    this.sentCalls = nextCalls;
-    this.sentPresence = nextPresence;
-    if (!reset && upsertCalls.length === 0 && removeCalls.length === 0 && upsertPresence.length === 0) return null;
-    return { siteId: this.siteId, reset, upsertCalls, removeCalls, upsertPresence };
+    const calls = unsent(this.calls(), (call) => call.id, this.sentCalls, reset);
+    const presence = unsent(this.presence(), (entry) => entry.extension, this.sentPresence, reset);
+    const removeCalls = reset ? [] : [...this.sentCalls.keys()].filter((id) => !calls.sent.has(id));
+    const removePresence = reset ? [] : [...this.sentPresence.keys()].filter((id) => !presence.sent.has(id));
+    this.sentCalls = calls.sent;
+    this.sentPresence = presence.sent;
+    const changed = calls.upserts.length + removeCalls.length + presence.upserts.length + removePresence.length > 0;
+    if (!reset && !changed) return null;
+    return { siteId: this.siteId, reset, upsertCalls: calls.upserts, removeCalls, upsertPresence: presence.upserts, removePresence };
   }
+}
+
+/**
+ * The items that differ from what the renderer was last sent (all of them on a reset), and the new
+ * record of what it holds, by id. Compared as JSON: the selectors build fresh objects every time,
+ * so identity says nothing.
+ */
+function unsent<T>(items: readonly T[], idOf: (item: T) => string, sent: ReadonlyMap<string, string>, reset: boolean): { upserts: T[]; sent: Map<string, string> } {
+  const next = new Map<string, string>();
+  const upserts: T[] = [];
+  for (const item of items) {
+    const json = JSON.stringify(item);
+    const id = idOf(item);
+    next.set(id, json);
+    if (reset || sent.get(id) !== json) upserts.push(item);
+  }
+  return { upserts, sent: next };
 }

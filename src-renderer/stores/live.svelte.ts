@@ -107,9 +107,10 @@ class LiveState {
       }
       this.#callsDirty = true;
     }
-    if (delta.upsertPresence.length > 0) {
+    if (delta.upsertPresence.length > 0 || delta.removePresence.length > 0) {
       const presence = this.#sitePresence(delta.siteId);
       for (const item of delta.upsertPresence) presence.set(item.extension, item);
+      for (const extension of delta.removePresence) presence.delete(extension);
       this.#presenceDirty = true;
     }
     this.#queueFlush();

@@ -92,6 +92,8 @@ export interface LiveDelta {
   upsertCalls: LiveCall[];
   removeCalls: string[];
   upsertPresence: Presence[];
+  /** Extensions the PBX no longer reports. */
+  removePresence: string[];
 }
 
 /** How an originate ended, from the PBX's OriginateResponse. */

@@ -21,7 +21,7 @@ const SECRET = 'bench-secret';
 const sim = await startAmiSimulator({
   users: { bench: SECRET },
   seed: 42,
-  pbx: { extensions: 1000, trunk: true, dialplanEvents: false },
+  pbx: { extensions: 1000, trunk: true },
   traffic: { rate: 20, maxConcurrent: 500, ringMs: [500, 2000], talkMs: [20_000, 40_000] },
 });
 const sent = new Map<string, number>();

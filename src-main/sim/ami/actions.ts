@@ -43,9 +43,47 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
   const listItem = (ctx: ActionContext, event: string, fields: Headers) => ctx.send(formatMessage([['Event', event], ...idLine(ctx), ...fields]));
   const listComplete = (ctx: ActionContext, event: string, count: number, extra: Headers = []) =>
     ctx.send(formatMessage([['Event', event], ...idLine(ctx), ['EventList', 'Complete'], ['ListItems', String(count)], ...extra]));
+  /** An item with its ActionID last, not second: how Asterisk writes Status and ChannelHungup (capture 05) and AstDB answers (15). */
+  const listItemIdLast = (ctx: ActionContext, event: string, fields: Headers) => ctx.send(formatMessage([['Event', event], ...fields, ...idLine(ctx)]));
   const header = (ctx: ActionContext, name: string) => ctx.action.get(name);
-  /** Channels in the order Asterisk's container happens to list them: newest first. */
-  const listedChannels = () => [...m.channels.values()].reverse();
+
+  /*
+   * Header checks some actions share, with their shared texts: each returns null once it has
+   * answered with the error, so a handler just returns.
+   */
+  const fail = (ctx: ActionContext, message: string): null => {
+    error(ctx, message);
+    return null;
+  };
+
+  /** DBPut, DBGet, DBDel (capture 15): Family and Key are both required. */
+  const dbEntry = (ctx: ActionContext): { family: string; key: string } | null => {
+    const family = header(ctx, 'Family');
+    const key = header(ctx, 'Key');
+    if (family === '') return fail(ctx, 'No family specified.');
+    if (key === '') return fail(ctx, 'No key specified.');
+    return { family, key };
+  };
+
+  /** BlindTransfer and Atxfer (manager.c): Channel and Exten required, Context defaults to the channel's. */
+  const transferRequest = (ctx: ActionContext): { ch: SimChannel; exten: string; context: string } | null => {
+    const name = header(ctx, 'Channel');
+    const exten = header(ctx, 'Exten');
+    if (name === '') return fail(ctx, 'No channel specified');
+    if (exten === '') return fail(ctx, 'No extension specified');
+    const ch = m.channel(name);
+    if (!ch) return fail(ctx, 'Channel specified does not exist');
+    return { ch, exten, context: header(ctx, 'Context') || ch.context };
+  };
+
+  /** MixMonitor and StopMixMonitor (app_mixmonitor): the channel to record. */
+  const mixMonitorChannel = (ctx: ActionContext): SimChannel | null => {
+    const name = header(ctx, 'Channel');
+    if (name === '') return fail(ctx, 'No channel specified');
+    const ch = m.channel(name);
+    if (!ch) return fail(ctx, 'No such channel');
+    return ch;
+  };
 
   // ------------------------------------------------------------ system
 
@@ -101,7 +139,7 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
   on('CoreShowChannels', (ctx) => {
     listStart(ctx, 'Channels will follow');
     const now = m.now();
-    const channels = listedChannels();
+    const channels = newestFirst(m);
     for (const ch of channels) {
       listItem(ctx, 'CoreShowChannel', [
         ...channelBlock(ch),
@@ -134,7 +172,7 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
 
   on('Status', (ctx) => {
     const name = header(ctx, 'Channel');
-    let channels = listedChannels();
+    let channels = newestFirst(m);
     if (name !== '') {
       const ch = m.channel(name);
       if (!ch) {
@@ -146,33 +184,29 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
     listStart(ctx, 'Channel status will follow');
     const now = m.now();
     for (const ch of channels) {
-      // Status items carry `Privilege: Call` and put the ActionID last (capture 05).
+      // Status items carry `Privilege: Call` (capture 05).
       const pjsip = ch.tech === 'PJSIP';
       const mixed = pjsip && ch.bridge?.technology === 'simple_bridge';
-      ctx.send(
-        formatMessage([
-          ['Event', 'Status'],
-          ['Privilege', 'Call'],
-          ...channelBlock(ch),
-          ['Type', ch.tech],
-          ['DNID', ''],
-          ['EffectiveConnectedLineNum', ch.connectedNum === '' ? '<unknown>' : ch.connectedNum],
-          ['EffectiveConnectedLineName', ch.connectedName === '' ? '<unknown>' : ch.connectedName],
-          ['TimeToHangup', '0'],
-          ['BridgeID', ch.bridge?.id ?? ''],
-          ['Application', ch.application],
-          ['Data', ch.appData],
-          ['Nativeformats', pjsip ? '(ulaw)' : '(slin)'],
-          ['Readformat', mixed || !pjsip ? 'slin' : 'ulaw'],
-          ['Readtrans', mixed ? '(ulaw@8000)->(slin@8000)' : ''],
-          ['Writeformat', mixed || !pjsip ? 'slin' : 'ulaw'],
-          ['Writetrans', mixed ? '(slin@8000)->(ulaw@8000)' : ''],
-          ['Callgroup', '0'],
-          ['Pickupgroup', '0'],
-          ['Seconds', String(Math.floor((now - ch.createdAt) / 1000))],
-          ...idLine(ctx),
-        ]),
-      );
+      listItemIdLast(ctx, 'Status', [
+        ['Privilege', 'Call'],
+        ...channelBlock(ch),
+        ['Type', ch.tech],
+        ['DNID', ''],
+        ['EffectiveConnectedLineNum', ch.connectedNum === '' ? '<unknown>' : ch.connectedNum],
+        ['EffectiveConnectedLineName', ch.connectedName === '' ? '<unknown>' : ch.connectedName],
+        ['TimeToHangup', '0'],
+        ['BridgeID', ch.bridge?.id ?? ''],
+        ['Application', ch.application],
+        ['Data', ch.appData],
+        ['Nativeformats', pjsip ? '(ulaw)' : '(slin)'],
+        ['Readformat', mixed || !pjsip ? 'slin' : 'ulaw'],
+        ['Readtrans', mixed ? '(ulaw@8000)->(slin@8000)' : ''],
+        ['Writeformat', mixed || !pjsip ? 'slin' : 'ulaw'],
+        ['Writetrans', mixed ? '(slin@8000)->(ulaw@8000)' : ''],
+        ['Callgroup', '0'],
+        ['Pickupgroup', '0'],
+        ['Seconds', String(Math.floor((now - ch.createdAt) / 1000))],
+      ]);
     }
     listComplete(ctx, 'StatusComplete', channels.length, [['Items', String(channels.length)]]);
   });
@@ -346,24 +380,20 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
   // ------------------------------------------------------------ AstDB (capture 15)
 
   on('DBPut', (ctx) => {
-    const family = header(ctx, 'Family');
-    const key = header(ctx, 'Key');
-    if (family === '') return error(ctx, 'No family specified.');
-    if (key === '') return error(ctx, 'No key specified.');
-    m.astdb.set(normaliseDbKey(`${family}/${key}`), header(ctx, 'Val'));
+    const entry = dbEntry(ctx);
+    if (!entry) return;
+    m.astdb.set(normaliseDbKey(`${entry.family}/${entry.key}`), header(ctx, 'Val'));
     ok(ctx, [['Message', 'Updated database successfully']]);
   });
 
   on('DBGet', (ctx) => {
-    const family = header(ctx, 'Family');
-    const key = header(ctx, 'Key');
-    if (family === '') return error(ctx, 'No family specified.');
-    if (key === '') return error(ctx, 'No key specified.');
+    const entry = dbEntry(ctx);
+    if (!entry) return;
+    const { family, key } = entry;
     const value = m.astdb.get(normaliseDbKey(`${family}/${key}`));
     if (value === undefined) return error(ctx, 'Database entry not found');
     listStart(ctx, 'Result will follow');
-    // DBGetResponse puts the ActionID last.
-    ctx.send(formatMessage([['Event', 'DBGetResponse'], ['Family', family], ['Key', key], ['Val', value], ...idLine(ctx)]));
+    listItemIdLast(ctx, 'DBGetResponse', [['Family', family], ['Key', key], ['Val', value]]);
     listComplete(ctx, 'DBGetComplete', 1);
   });
 
@@ -371,19 +401,17 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
     const family = header(ctx, 'Family');
     const key = header(ctx, 'Key');
     const prefix = normaliseDbKey(key === '' ? family : `${family}/${key}`);
-    const rows = [...m.astdb].filter(([k]) => prefix === '' || k === prefix || k.startsWith(`${prefix}/`)).sort(([a], [b]) => a.localeCompare(b));
+    const rows = astdbTree(m, prefix);
     if (rows.length === 0) return error(ctx, 'Database entry not found');
     listStart(ctx, 'Result will follow');
-    for (const [k, v] of rows) ctx.send(formatMessage([['Event', 'DBGetTreeResponse'], ['Key', `/${k}`], ['Val', v], ...idLine(ctx)]));
+    for (const [k, v] of rows) listItemIdLast(ctx, 'DBGetTreeResponse', [['Key', `/${k}`], ['Val', v]]);
     listComplete(ctx, 'DBGetTreeComplete', rows.length);
   });
 
   on('DBDel', (ctx) => {
-    const family = header(ctx, 'Family');
-    const key = header(ctx, 'Key');
-    if (family === '') return error(ctx, 'No family specified.');
-    if (key === '') return error(ctx, 'No key specified.');
-    if (!m.astdb.delete(normaliseDbKey(`${family}/${key}`))) return error(ctx, 'Database entry not found');
+    const entry = dbEntry(ctx);
+    if (!entry) return;
+    if (!m.astdb.delete(normaliseDbKey(`${entry.family}/${entry.key}`))) return error(ctx, 'Database entry not found');
     ok(ctx, [['Message', 'Key deleted successfully']]);
   });
 
@@ -413,9 +441,9 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
         return error(ctx, `Regex compile failed on: ${target.slice(1, -1)}`);
       }
       // Capture 05: a list of ChannelHungup items, then the channels go.
-      const matched = listedChannels().filter((c) => pattern.test(c.name));
+      const matched = newestFirst(m).filter((c) => pattern.test(c.name));
       listStart(ctx, 'Channels hung up will follow');
-      for (const ch of matched) ctx.send(formatMessage([['Event', 'ChannelHungup'], ['Channel', ch.name], ...idLine(ctx)]));
+      for (const ch of matched) listItemIdLast(ctx, 'ChannelHungup', [['Channel', ch.name]]);
       listComplete(ctx, 'ChannelsHungupListComplete', matched.length);
       ctx.defer(() => {
         for (const ch of matched) engine.hangupChannel(ch, { request: 'soft', cause });
@@ -447,14 +475,10 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
   });
 
   on('BlindTransfer', (ctx) => {
-    const name = header(ctx, 'Channel');
-    const exten = header(ctx, 'Exten');
-    if (name === '') return error(ctx, 'No channel specified');
-    if (exten === '') return error(ctx, 'No extension specified');
-    const ch = m.channel(name);
-    if (!ch) return error(ctx, 'Channel specified does not exist');
+    const request = transferRequest(ctx);
+    if (!request) return;
+    const { ch, exten, context } = request;
     if (!ch.bridge || m.peers(ch).length !== 1) return error(ctx, 'Transfer invalid');
-    const context = header(ctx, 'Context') || ch.context;
     ok(ctx, [['Message', 'Transfer succeeded']]);
     ctx.defer(() => {
       if (ch.alive) engine.blindTransfer(ch, exten, context, true);
@@ -462,13 +486,9 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
   });
 
   on('Atxfer', (ctx) => {
-    const name = header(ctx, 'Channel');
-    const exten = header(ctx, 'Exten');
-    if (name === '') return error(ctx, 'No channel specified');
-    if (exten === '') return error(ctx, 'No extension specified');
-    const ch = m.channel(name);
-    if (!ch) return error(ctx, 'Channel specified does not exist');
-    const context = header(ctx, 'Context') || ch.context;
+    const request = transferRequest(ctx);
+    if (!request) return;
+    const { ch, exten, context } = request;
     ok(ctx, [['Message', 'Atxfer successfully queued']]);
     // The feature runs on the channel; if it is not in a two-party bridge nothing happens.
     ctx.defer(() => {
@@ -514,10 +534,8 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
   });
 
   on('MixMonitor', (ctx) => {
-    const name = header(ctx, 'Channel');
-    if (name === '') return error(ctx, 'No channel specified');
-    const ch = m.channel(name);
-    if (!ch) return error(ctx, 'No such channel');
+    const ch = mixMonitorChannel(ctx);
+    if (!ch) return;
     // app_mixmonitor answers with a bare Success.
     ok(ctx);
     ctx.defer(() => {
@@ -526,10 +544,8 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
   });
 
   on('StopMixMonitor', (ctx) => {
-    const name = header(ctx, 'Channel');
-    if (name === '') return error(ctx, 'No channel specified');
-    const ch = m.channel(name);
-    if (!ch) return error(ctx, 'No such channel');
+    const ch = mixMonitorChannel(ctx);
+    if (!ch) return;
     if (ch.mixMonitors === 0) return error(ctx, 'Could not stop monitoring channel');
     ok(ctx);
     ctx.defer(() => {
@@ -586,6 +602,16 @@ export function createActionHandlers(model: PbxModel, engine: CallEngine): Map<s
   return handlers;
 }
 
+/** Channels in the order Asterisk's container happens to list them: newest first. */
+function newestFirst(m: PbxModel): SimChannel[] {
+  return [...m.channels.values()].reverse();
+}
+
+/** AstDB entries at `prefix` or below it ('' = all), sorted by key, as DBGetTree and `database show` list them. */
+function astdbTree(m: PbxModel, prefix: string): Array<[string, string]> {
+  return [...m.astdb].filter(([k]) => prefix === '' || k === prefix || k.startsWith(`${prefix}/`)).sort(([a], [b]) => a.localeCompare(b));
+}
+
 function isTrue(text: string): boolean {
   return ['yes', 'true', 'y', 't', '1', 'on'].includes(text.toLowerCase());
 }
@@ -599,7 +625,7 @@ function cliCommand(m: PbxModel, command: string): string[] | null {
     return lower.endsWith('seconds') ? [`System uptime: ${up}`, `Last reload: ${up}`] : [`System uptime: ${up} seconds`, `Last reload: ${up} seconds`];
   }
   if (lower === 'core show channels' || lower === 'core show channels concise') {
-    const channels = [...m.channels.values()].reverse();
+    const channels = newestFirst(m);
     const calls = new Set(channels.map((c) => c.linkedid)).size;
     if (lower.endsWith('concise')) {
       return channels.map((c) =>
@@ -618,7 +644,7 @@ function cliCommand(m: PbxModel, command: string): string[] | null {
   }
   if (lower === 'database show' || lower.startsWith('database show ')) {
     const prefix = normaliseDbKey(command.slice('database show'.length).trim());
-    const rows = [...m.astdb].filter(([k]) => prefix === '' || k === prefix || k.startsWith(`${prefix}/`)).sort(([a], [b]) => a.localeCompare(b));
+    const rows = astdbTree(m, prefix);
     const width = Math.max(0, ...rows.map(([k]) => k.length + 1));
     return [...rows.map(([k, v]) => `${`/${k}`.padEnd(width)}: ${v}`), `${rows.length} result${rows.length === 1 ? '' : 's'} found.`];
   }

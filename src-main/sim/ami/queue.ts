@@ -5,7 +5,7 @@
  */
 
 import type { CallEngine } from './calls.js';
-import { channelBlock, RINGING, UP } from './headers.js';
+import { channelBlock, type Headers, RINGING, UP } from './headers.js';
 import type { CdrRecord, SimChannel } from './model.js';
 
 export function queue(engine: CallEngine, caller: SimChannel, beforeDial?: () => void): void {
@@ -47,6 +47,18 @@ export function queue(engine: CallEngine, caller: SimChannel, beforeDial?: () =>
   });
 }
 
+/** The headers every Agent* event starts with: caller, member leg (`Dest`), queue and member (app_queue). */
+function agentBlock(engine: CallEngine, caller: SimChannel, memberLeg: SimChannel, member: string): Headers {
+  const m = engine.m;
+  return [
+    ...channelBlock(caller),
+    ...channelBlock(memberLeg, 'Dest'),
+    ['Queue', m.config.queue.name],
+    ['Interface', `PJSIP/${member}`],
+    ['MemberName', m.extByNumber.get(member)?.name ?? member],
+  ];
+}
+
 export function ringQueueMembers(engine: CallEngine, caller: SimChannel, joinedAt: number, cdr: CdrRecord): void {
   const m = engine.m;
   const q = m.config.queue;
@@ -62,13 +74,7 @@ export function ringQueueMembers(engine: CallEngine, caller: SimChannel, joinedA
     const p = m.newPjsip(ext, { linkedid: caller.linkedid });
     p.plan = caller.plan;
     phones.push(p);
-    m.event('agent', 'AgentCalled', [
-      ...channelBlock(caller),
-      ...channelBlock(p, 'Dest'),
-      ['Queue', q.name],
-      ['Interface', `PJSIP/${ext}`],
-      ['MemberName', m.extByNumber.get(ext)?.name ?? ext],
-    ]);
+    m.event('agent', 'AgentCalled', agentBlock(engine, caller, p, ext));
     m.dialBegin(caller, p, ext);
   }
   for (const p of phones) {
@@ -119,11 +125,7 @@ export function ringQueueMembers(engine: CallEngine, caller: SimChannel, joinedA
         m.avail();
         const holdTime = Math.floor((m.now() - joinedAt) / 1000);
         m.event('agent', 'AgentConnect', [
-          ...channelBlock(caller),
-          ...channelBlock(p, 'Dest'),
-          ['Queue', q.name],
-          ['Interface', `PJSIP/${p.endpoint}`],
-          ['MemberName', m.extByNumber.get(p.endpoint!)?.name ?? p.endpoint!],
+          ...agentBlock(engine, caller, p, p.endpoint!),
           ['HoldTime', String(holdTime)],
           ['RingTime', String(Math.floor((m.now() - ringStarted) / 1000))],
         ]);
@@ -151,11 +153,7 @@ export function ringQueueMembers(engine: CallEngine, caller: SimChannel, joinedA
       if (!p.alive || p.state !== RINGING) continue;
       engine.legs.delete(p);
       m.event('agent', 'AgentRingNoAnswer', [
-        ...channelBlock(caller),
-        ...channelBlock(p, 'Dest'),
-        ['Queue', q.name],
-        ['Interface', `PJSIP/${p.endpoint}`],
-        ['MemberName', m.extByNumber.get(p.endpoint!)?.name ?? p.endpoint!],
+        ...agentBlock(engine, caller, p, p.endpoint!),
         ['RingTime', String(Math.floor(ringMs / 1000))],
       ]);
       m.dialEnd(caller, p, 'NOANSWER');
@@ -215,11 +213,7 @@ export function agentCompleteFor(engine: CallEngine, caller: SimChannel, member:
   }
   m.queueCompleted++;
   m.event('agent', 'AgentComplete', [
-    ...channelBlock(caller),
-    ...channelBlock(member, 'Dest'),
-    ['Queue', m.config.queue.name],
-    ['Interface', `PJSIP/${call.member}`],
-    ['MemberName', m.extByNumber.get(call.member)?.name ?? call.member],
+    ...agentBlock(engine, caller, member, call.member),
     ['HoldTime', String(Math.floor((call.answeredAt - call.joinedAt) / 1000))],
     ['TalkTime', String(Math.floor((m.now() - call.answeredAt) / 1000))],
     ['Reason', reason],

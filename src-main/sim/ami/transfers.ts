@@ -7,7 +7,7 @@
 import type { CallEngine } from './calls.js';
 import { APP_HANGUP } from './hangups.js';
 import { bridgeBlock, channelBlock, RINGING } from './headers.js';
-import type { SimChannel } from './model.js';
+import type { SimBridge, SimChannel } from './model.js';
 import * as originateFlow from './originate.js';
 import * as parkingFlow from './parking.js';
 import * as queueFlow from './queue.js';
@@ -73,14 +73,25 @@ export function redirect(engine: CallEngine, x: SimChannel, exten: string, conte
   engine.runExten(x, exten, context, hangPeers);
 }
 
+/**
+ * The bridge `transferer` is in and the party it talks to, both legs' pending steps cancelled
+ * (epoch): the transfer now decides what happens to them. Null when there is no one to transfer.
+ */
+function takeTransferee(engine: CallEngine, transferer: SimChannel): { bridge: SimBridge; transferee: SimChannel } | null {
+  const bridge = transferer.bridge;
+  const transferee = bridge ? engine.m.peers(transferer)[0] : undefined;
+  if (!bridge || !transferee) return null;
+  transferer.epoch++;
+  transferee.epoch++;
+  return { bridge, transferee };
+}
+
 /** BlindTransfer by `transferer` (capture 10b): the party it talks to goes to `exten@context`. */
 export function blindTransfer(engine: CallEngine, transferer: SimChannel, exten: string, context: string, external: boolean): boolean {
   const m = engine.m;
-  const bridge = transferer.bridge;
-  const transferee = bridge ? m.peers(transferer)[0] : undefined;
-  if (!bridge || !transferee) return false;
-  transferer.epoch++;
-  transferee.epoch++;
+  const taken = takeTransferee(engine, transferer);
+  if (!taken) return false;
+  const { bridge, transferee } = taken;
   for (const c of [transferer, transferee]) queueFlow.agentComplete(engine, c, 'agent');
   m.unhold(transferer);
   m.event('call', 'BlindTransfer', [
@@ -117,11 +128,9 @@ export function blindTransfer(engine: CallEngine, transferer: SimChannel, exten:
  */
 export function atxfer(engine: CallEngine, transferer: SimChannel, exten: string, context: string, consultMs: number | null): boolean {
   const m = engine.m;
-  const bridge = transferer.bridge;
-  const transferee = bridge ? m.peers(transferer)[0] : undefined;
-  if (!bridge || !transferee) return false;
-  transferer.epoch++;
-  transferee.epoch++;
+  const taken = takeTransferee(engine, transferer);
+  if (!taken) return false;
+  const { bridge, transferee } = taken;
   m.bridgeLeave(bridge, transferer);
   m.hold(transferee);
   m.mohStart(transferee);

@@ -131,8 +131,13 @@ describe('LiveService against the AMI simulator', () => {
     await addSite();
     sim.startTraffic({ rate: 20, maxConcurrent: 12, ringMs: [100, 400], talkMs: [300, 1500] });
     for (let restart = 0; restart < 50; restart++) {
+      const before = (await snapshot()).links[0]?.connectedAt;
       await sim.restart({ downMs: 10, resetCalls: restart % 5 === 0 });
-      await until(async () => (await snapshot()).links[0]?.state === 'connected', 3000);
+      // A new session, resynced: not the old one still looking connected.
+      await until(async () => {
+        const link = (await snapshot()).links[0];
+        return link?.state === 'connected' && link.connectedAt !== before;
+      }, 3000);
       // Traffic keeps moving, so compare until a moment where both sides agree.
       await until(async () => JSON.stringify(boardFacts((await snapshot()).calls)) === JSON.stringify(truthFacts(sim.truth())), 2000);
     }

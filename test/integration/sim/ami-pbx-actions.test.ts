@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type AmiSimulator, type AmiSimulatorOptions, startAmiSimulator } from '../../../src-main/sim/ami/index.js';
-import { eventName, fixture, type Frame, frames, get, parse, RawAmi, recordedEvents } from './raw-ami.js';
+import { describe, expect, it } from 'vitest';
+import type { AmiSimulator } from '../../../src-main/sim/ami/index.js';
+import { eventName, fixture, type Frame, frames, get, parse, recordedEvents, simulators, START } from './raw-ami.js';
 
 /*
  * The demo PBX's model-backed actions over real TCP: list framing against its own truth(), and the
@@ -8,26 +8,7 @@ import { eventName, fixture, type Frame, frames, get, parse, RawAmi, recordedEve
  * MixMonitor) with their responses and the events that follow. Manual clock throughout.
  */
 
-const USERS = { operator: 'op3r4tor' };
-const START = Date.UTC(2026, 10, 23, 15, 26, 50);
-
-let sims: AmiSimulator[] = [];
-let clients: RawAmi[] = [];
-afterEach(async () => {
-  for (const c of clients) c.destroy();
-  for (const s of sims) await s.close();
-  sims = [];
-  clients = [];
-});
-
-async function setup(options: Partial<AmiSimulatorOptions> = {}, events = 'on'): Promise<{ sim: AmiSimulator; client: RawAmi }> {
-  const sim = await startAmiSimulator({ users: USERS, loginFailureDelayMs: 10, clock: { mode: 'manual', startMs: START }, ...options });
-  sims.push(sim);
-  const client = new RawAmi(sim.port);
-  clients.push(client);
-  await client.login(events);
-  return { sim, client };
-}
+const { setup, newClient } = simulators({ loginFailureDelayMs: 10, clock: { mode: 'manual', startMs: START } });
 
 async function advance(sim: AmiSimulator, ms: number, step = 250): Promise<void> {
   for (let t = 0; t < ms; t += step) await sim.advance(Math.min(step, ms - t));
@@ -369,8 +350,7 @@ describe('call control', () => {
 describe('event masks', () => {
   it('a session that logged in with Events: off gets answers but no events, until it asks for them', async () => {
     const { sim, client } = await setup({}, 'off');
-    const watcher = new RawAmi(sim.port);
-    clients.push(watcher);
+    const watcher = newClient(sim);
     await watcher.login('on');
     sim.placeCall({ from: '100', to: '102', plan: talking });
     await advance(sim, 2000);

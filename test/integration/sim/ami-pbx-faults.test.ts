@@ -1,40 +1,16 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, parseArgs } from '../../../src-main/sim/ami/cli.js';
-import { type AmiSimulator, type AmiSimulatorOptions, startAmiSimulator } from '../../../src-main/sim/ami/index.js';
-import { eventName, fixture, frames, get, parse, RawAmi, TRANSCRIPTS } from './raw-ami.js';
+import { eventName, fixture, frames, get, parse, simulators, START, TRANSCRIPTS } from './raw-ami.js';
 
 /*
  * The demo PBX misbehaving on request (dropped, silent, garbage, oversized, refusing, restarting),
  * replaying a recorded stream, generating repeatable synthetic traffic, and its command line.
  */
 
-const USERS = { operator: 'op3r4tor' };
-const START = Date.UTC(2026, 10, 23, 15, 26, 50);
-
-let sims: AmiSimulator[] = [];
-let clients: RawAmi[] = [];
-afterEach(async () => {
-  for (const c of clients) c.destroy();
-  for (const s of sims) await s.close();
-  sims = [];
-  clients = [];
-});
-
-async function start(options: Partial<AmiSimulatorOptions> = {}): Promise<AmiSimulator> {
-  const sim = await startAmiSimulator({ users: USERS, loginFailureDelayMs: 20, ...options });
-  sims.push(sim);
-  return sim;
-}
-
-async function loggedIn(sim: AmiSimulator, events = 'on'): Promise<RawAmi> {
-  const client = new RawAmi(sim.port);
-  clients.push(client);
-  await client.login(events);
-  return client;
-}
+const { start, newClient, loggedIn, adopt } = simulators({ loginFailureDelayMs: 20 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,8 +43,7 @@ describe('faults on request', () => {
     expect(client.closed).toBe(false);
     expect(sim.connections).toBe(1);
     // A new connection gets no banner either.
-    const fresh = new RawAmi(sim.port);
-    clients.push(fresh);
+    const fresh = newClient(sim);
     await sleep(100);
     expect(fresh.received).toBe('');
     expect(fresh.closed).toBe(false);
@@ -97,8 +72,7 @@ describe('faults on request', () => {
   it('refuseLogins() answers every login as a wrong secret after the delay, then hangs up', async () => {
     const sim = await start();
     sim.faults.refuseLogins();
-    const client = new RawAmi(sim.port);
-    clients.push(client);
+    const client = newClient(sim);
     await client.write('Action: Login\r\nUsername: operator\r\nSecret: op3r4tor\r\nActionID: l\r\n\r\n');
     await client.until((c) => c.closed);
     expect(frames(client.received)).toEqual(['Response: Error\r\nActionID: l\r\nMessage: Authentication failed']);
@@ -141,8 +115,7 @@ describe('replay', () => {
   it('writes a recorded stream after the login response, as recorded, even one byte at a time', async () => {
     const file = fileURLToPath(new URL('06-originate-bridged-101-102.ami', TRANSCRIPTS));
     const sim = await start({ replay: { file, bytesPerChunk: 97 } });
-    const client = new RawAmi(sim.port);
-    clients.push(client);
+    const client = newClient(sim);
     await client.write('Action: Login\r\nUsername: operator\r\nSecret: op3r4tor\r\nActionID: mine\r\n\r\n');
     await client.until((c) => c.closed, 5000);
     const recorded = fixture('06-originate-bridged-101-102.ami');
@@ -150,8 +123,7 @@ describe('replay', () => {
     expect(client.received).toBe(`Asterisk Call Manager/11.0.0\r\nResponse: Success\r\nActionID: mine\r\nMessage: Authentication accepted\r\n\r\n${afterLogin}`);
 
     const slow = await start({ replay: { data: fixture('01-login-ping-logoff.ami'), bytesPerChunk: 1, closeAtEnd: false } });
-    const one = new RawAmi(slow.port);
-    clients.push(one);
+    const one = newClient(slow);
     await one.write('Action: Login\r\nUsername: operator\r\nSecret: op3r4tor\r\n\r\nAction: Ping\r\nActionID: live\r\n\r\n');
     await one.until((c) => c.frames().some((f) => get(f, 'ActionID') === '01-login-ping-logoff-3'), 5000);
     // The live answer lands between recorded frames, never inside one; the recording is intact around it.
@@ -232,8 +204,7 @@ describe('command line', () => {
         done();
       },
     });
-    const sim = await main(['--port=0', '--rate', '1', '--extensions', '20', '--seed', '9'], out);
-    sims.push(sim);
+    const sim = adopt(await main(['--port=0', '--rate', '1', '--extensions', '20', '--seed', '9'], out));
     const line = JSON.parse(printed) as { port: number; host: string };
     expect(line).toEqual({ host: '127.0.0.1', port: sim.port, username: 'operator' });
     const client = await loggedIn(sim);

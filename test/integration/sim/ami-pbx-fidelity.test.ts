@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type AmiSimulator, startAmiSimulator } from '../../../src-main/sim/ami/index.js';
-import { eventName, FIXTURES, fixture, type Frame, frames, get, isBroadcast, parse, RawAmi, recordedEvents } from './raw-ami.js';
+import { describe, expect, it } from 'vitest';
+import { clientActions, eventName, FIXTURES, fixture, type Frame, frames, get, isBroadcast, parse, recordedEvents, simulators, START } from './raw-ami.js';
 
 /*
  * The demo PBX against the recordings of a real Asterisk 22 (shared/fixtures/ami): the same client
@@ -10,37 +9,7 @@ import { eventName, FIXTURES, fixture, type Frame, frames, get, isBroadcast, par
  * so a 12-second call takes milliseconds.
  */
 
-const USERS = { operator: 'op3r4tor' };
-const START = Date.UTC(2026, 10, 23, 15, 26, 50);
-
-let sims: AmiSimulator[] = [];
-let clients: RawAmi[] = [];
-afterEach(async () => {
-  for (const c of clients) c.destroy();
-  for (const s of sims) await s.close();
-  sims = [];
-  clients = [];
-});
-
-async function setup(options: Partial<Parameters<typeof startAmiSimulator>[0]> = {}): Promise<{ sim: AmiSimulator; client: RawAmi }> {
-  const sim = await startAmiSimulator({ users: USERS, loginFailureDelayMs: 10, clock: { mode: 'manual', startMs: START }, ...options });
-  sims.push(sim);
-  const client = new RawAmi(sim.port);
-  clients.push(client);
-  await client.login();
-  return { sim, client };
-}
-
-/** The client actions of a capture, as separate raw frames with their ActionID. */
-function clientActions(name: string): Array<{ text: string; id: string; action: string }> {
-  return fixture(name)
-    .split('\r\n\r\n')
-    .filter((frame) => frame !== '')
-    .map((frame) => {
-      const headers = parse(frame);
-      return { text: `${frame}\r\n\r\n`, id: get(headers, 'ActionID') ?? '', action: get(headers, 'Action') ?? '' };
-    });
-}
+const { setup } = simulators({ loginFailureDelayMs: 10, clock: { mode: 'manual', startMs: START } });
 
 /** The recorded answer to one action: its response and list frames, raw (broadcasts excluded). */
 function recordedAnswer(stream: string, id: string): string[] {

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAmiSimulator, type AmiSimulator } from '../../../src-main/sim/ami/index.js';
+import { clientActions, fixture, RawAmi, USERS } from './raw-ami.js';
 
 /*
  * The simulator is checked against the real Asterisk 22 captures: a client replays what the real
@@ -9,9 +8,6 @@ import { startAmiSimulator, type AmiSimulator } from '../../../src-main/sim/ami/
  * is a clock, a port or a session pointer.
  */
 
-const TRANSCRIPTS = new URL('../../../../shared/fixtures/ami/transcripts/', import.meta.url);
-const fixture = (name: string) => readFileSync(new URL(name, TRANSCRIPTS), 'latin1');
-const USERS = { operator: 'op3r4tor' };
 const VOLATILE = new Set(['Timestamp', 'Uptime', 'LastReload', 'EventTV', 'SessionTV', 'SessionID', 'LocalAddress', 'RemoteAddress']);
 
 /** Splits a captured or received stream into its banner line and raw messages (each without its blank line). */
@@ -33,57 +29,11 @@ function stable(message: string): string {
     .join('\r\n');
 }
 
-/** The client actions of a capture, as separate raw frames (with their blank line). */
-function clientActions(name: string): string[] {
-  return fixture(name)
-    .split('\r\n\r\n')
-    .filter((frame) => frame !== '')
-    .map((frame) => `${frame}\r\n\r\n`);
-}
-
-class RawClient {
-  readonly socket: Socket;
-  received = '';
-  closed = false;
-  private readonly opened: Promise<void>;
-
-  constructor(port: number) {
-    this.socket = connect({ host: '127.0.0.1', port });
-    this.socket.setEncoding('latin1');
-    this.socket.on('data', (chunk: string) => (this.received += chunk));
-    this.socket.on('close', () => (this.closed = true));
-    this.socket.on('error', () => undefined);
-    this.opened = new Promise((resolve) => this.socket.once('connect', () => resolve()));
-  }
-
-  async write(text: string): Promise<void> {
-    await this.opened;
-    await new Promise<void>((resolve, reject) => this.socket.write(text, 'latin1', (err) => (err ? reject(err) : resolve())));
-  }
-
-  /** Resolves once `check` holds for what has arrived so far. */
-  async until(check: (client: RawClient) => boolean, ms = 3000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!check(this)) {
-      if (Date.now() > deadline) throw new Error(`timed out; received so far:\n${this.received}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  messageCount(): number {
-    return this.received.split('\r\n\r\n').length - 1;
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-}
-
 describe('AMI simulator fidelity to Asterisk 22', () => {
   let sim: AmiSimulator;
-  const clients: RawClient[] = [];
+  const clients: RawAmi[] = [];
   const client = () => {
-    const c = new RawClient(sim.port);
+    const c = new RawAmi(sim.port);
     clients.push(c);
     return c;
   };
@@ -112,7 +62,7 @@ describe('AMI simulator fidelity to Asterisk 22', () => {
     const responses = real.messages.filter((m) => m.startsWith('Response:'));
     expect(responses).toHaveLength(5);
     const c = client();
-    for (const action of clientActions('17-raw-events-off.client.ami')) await c.write(action);
+    for (const action of clientActions('17-raw-events-off.client.ami')) await c.write(action.text);
     await c.until((x) => x.closed);
     const got = split(c.received);
     expect(got.banner).toBe(real.banner);
@@ -136,7 +86,7 @@ describe('AMI simulator fidelity to Asterisk 22', () => {
 
   it('logs in with events on when the client sends the package’s ignored `Event: on` (capture 01)', async () => {
     const expected = split(fixture('01-login-ping-logoff.ami')).messages;
-    const actions = clientActions('01-login-ping-logoff.client.ami');
+    const actions = clientActions('01-login-ping-logoff.client.ami').map((a) => a.text);
     expect(expected.map((m) => m.split('\r\n')[0])).toEqual([
       'Response: Success',
       'Event: FullyBooted',
@@ -205,7 +155,7 @@ describe('AMI simulator fidelity to Asterisk 22', () => {
     const real = split(fixture('03-errors-unknown-action.ami')).messages;
     const realError = real.find((m) => m.includes('ActionID: 03-errors-unknown-action-6'))!;
     const realEvent = real.find((m) => m.startsWith('Event: RequestBadFormat'))!;
-    const [login, fooBar] = clientActions('03-errors-unknown-action.client.ami');
+    const [login, fooBar] = clientActions('03-errors-unknown-action.client.ami').map((a) => a.text);
     const c = client();
     await c.write(login!);
     await c.until((x) => x.messageCount() >= 3);
@@ -243,8 +193,8 @@ describe('AMI simulator fidelity to Asterisk 22', () => {
 
   it('close() ends every open connection', async () => {
     const own = await startAmiSimulator({ users: USERS });
-    const a = new RawClient(own.port);
-    const b = new RawClient(own.port);
+    const a = new RawAmi(own.port);
+    const b = new RawAmi(own.port);
     await a.until((x) => x.received.length > 0);
     await b.write('Action: Login\r\nUsername: operator\r\nSecret: op3r4tor\r\n\r\n');
     await b.until((x) => x.messageCount() >= 1);

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { afterEach } from 'vitest';
+import { type AmiSimulator, type AmiSimulatorOptions, startAmiSimulator } from '../../../src-main/sim/ami/index.js';
 
 /*
  * A raw-socket AMI client for the simulator's own tests. It is deliberately not the app's client
  * (src-main/ami): the simulator is checked against the recordings, not against the code it plays
- * against. Frames are split on CRLF CRLF and headers on the first `: `, nothing more.
+ * against. Frames are split on CRLF CRLF and headers on the first `: `, nothing more. Also the
+ * simulators and clients a test file starts (`simulators`), closed after each test.
  */
 
 export type Frame = Array<[string, string]>;
@@ -12,6 +15,17 @@ export type Frame = Array<[string, string]>;
 export const TRANSCRIPTS = new URL('../../../../shared/fixtures/ami/transcripts/', import.meta.url);
 export const FIXTURES = new URL('../../../../shared/fixtures/ami/', import.meta.url);
 export const fixture = (name: string): string => readFileSync(new URL(name, TRANSCRIPTS), 'latin1');
+
+/** The client actions of a capture, as separate raw frames (with their blank line) and their ActionID. */
+export function clientActions(name: string): Array<{ text: string; id: string; action: string }> {
+  return fixture(name)
+    .split('\r\n\r\n')
+    .filter((frame) => frame !== '')
+    .map((frame) => {
+      const headers = parse(frame);
+      return { text: `${frame}\r\n\r\n`, id: get(headers, 'ActionID') ?? '', action: get(headers, 'Action') ?? '' };
+    });
+}
 
 /** The frames of a server stream (banner line removed), raw, without their blank line. */
 export function frames(stream: string): string[] {
@@ -37,6 +51,11 @@ export const isBroadcast = (frame: Frame): boolean => frame[0]?.[0] === 'Event' 
 export const NOISE = new Set(['VarSet', 'Newexten', 'RTCPSent', 'RTCPReceived']);
 /** Presence events, whose interleaving with call events depends on Asterisk's threads. */
 export const PRESENCE = new Set(['ExtensionStatus', 'DeviceStateChange', 'QueueMemberStatus']);
+
+/** The account RawAmi.login() uses. */
+export const USERS = { operator: 'op3r4tor' };
+/** The recorded PBX's date, for manual clocks: timestamps then look like the captures'. */
+export const START = Date.UTC(2026, 10, 23, 15, 26, 50);
 
 export class RawAmi {
   readonly socket: Socket;
@@ -73,6 +92,12 @@ export class RawAmi {
     return frames(this.received).map(parse);
   }
 
+  /** Complete messages received so far, not counting the banner line. */
+  messageCount(): number {
+    return frames(this.received).length;
+  }
+
+  /** Logs in as the one account every simulator of these tests has (USERS). */
   async login(events = 'on'): Promise<void> {
     await this.write(`Action: Login\r\nUsername: operator\r\nSecret: op3r4tor\r\nEvents: ${events}\r\nActionID: login\r\n\r\n`);
     await this.until((c) => c.frames().some((f) => get(f, 'ActionID') === 'login'));
@@ -123,4 +148,45 @@ export function recordedEvents(file: string, options: { presence?: boolean } = {
         (options.presence !== false || !PRESENCE.has(eventName(f)!)) &&
         !['FullyBooted', 'SuccessfulAuth'].includes(eventName(f)!),
     );
+}
+
+/**
+ * Simulators and raw clients for the tests of one file, all closed after each test so a failing
+ * test leaks no socket or timer into the next. `defaults` are the file's simulator options; each
+ * start() may add to them.
+ */
+export function simulators(defaults: Partial<AmiSimulatorOptions> = {}) {
+  let sims: AmiSimulator[] = [];
+  let clients: RawAmi[] = [];
+  afterEach(async () => {
+    for (const c of clients) c.destroy();
+    for (const s of sims) await s.close();
+    sims = [];
+    clients = [];
+  });
+
+  /** A simulator started some other way (the command line), closed like the others. */
+  const adopt = (sim: AmiSimulator): AmiSimulator => {
+    sims.push(sim);
+    return sim;
+  };
+  const start = async (options: Partial<AmiSimulatorOptions> = {}): Promise<AmiSimulator> =>
+    adopt(await startAmiSimulator({ users: USERS, ...defaults, ...options }));
+  /** A connection that has not logged in. */
+  const newClient = (sim: AmiSimulator): RawAmi => {
+    const client = new RawAmi(sim.port);
+    clients.push(client);
+    return client;
+  };
+  const loggedIn = async (sim: AmiSimulator, events = 'on'): Promise<RawAmi> => {
+    const client = newClient(sim);
+    await client.login(events);
+    return client;
+  };
+  /** A simulator and one client logged in to it. */
+  const setup = async (options: Partial<AmiSimulatorOptions> = {}, events = 'on'): Promise<{ sim: AmiSimulator; client: RawAmi }> => {
+    const sim = await start(options);
+    return { sim, client: await loggedIn(sim, events) };
+  };
+  return { adopt, start, newClient, loggedIn, setup };
 }

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashOf, PersistentMap } from '../../../src-main/live/persistent-map.js';
-
-/** A small deterministic PRNG, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../support/prng.js';
 
 function contents<V>(map: PersistentMap<V>): Array<[string, V]> {
   const out: Array<[string, V]> = [];
@@ -67,6 +56,26 @@ describe('PersistentMap', () => {
     expect(map.delete('nope')).toBe(map);
     expect(PersistentMap.empty().delete('x')).toBe(PersistentMap.empty());
     expect(map.set('x', { a: 1 })).not.toBe(map);
+  });
+
+  it('maps values into a new map, or gives back the same map when no value changed', () => {
+    const map = PersistentMap.of([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(map.map((v) => v)).toBe(map);
+    const doubledEven = map.map((v) => (v % 2 === 0 ? v * 2 : v));
+    expect(contents(doubledEven)).toEqual([
+      ['a', 1],
+      ['b', 4],
+      ['c', 3],
+    ]);
+    expect(contents(map)).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
   });
 
   it('keeps keys whose hashes collide apart, through sets and deletes', () => {

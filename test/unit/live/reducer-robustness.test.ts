@@ -6,23 +6,13 @@ import { HANDLED_EVENTS, reduce, reduceUnguarded } from '../../../src-main/live/
 import { applySnapshot } from '../../../src-main/live/resync.js';
 import { selectCalls, selectPresence } from '../../../src-main/live/selectors.js';
 import { recordedEvents, recordedScenarios } from '../../support/ami-transcripts.js';
+import { prng } from '../../support/prng.js';
 
 /*
  * Property-style checks: whatever arrives (garbage, real events shuffled, cut short or stripped of
  * headers), reduce never throws, never changes the state it was given, keeps text bounded, and the
  * selectors still produce JSON. Seeded, so a failure replays the same way.
  */
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)];
 
