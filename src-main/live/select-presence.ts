@@ -82,9 +82,10 @@ function byExtension(a: Presence, b: Presence): number {
   return a.extension.length - b.extension.length || (a.extension < b.extension ? -1 : a.extension > b.extension ? 1 : 0);
 }
 
-export function selectPresence(state: LiveState): Presence[] {
+/** `calls` may be passed when the caller has just selected them, to spare a second grouping pass. */
+export function selectPresence(state: LiveState, calls: LiveCall[] = selectCalls(state)): Presence[] {
   const legs = fromLegs(state);
-  const talks = talkingTo(selectCalls(state));
+  const talks = talkingTo(calls);
   const out: Presence[] = [];
   state.extensions.forEach((r) => {
     if (!listed(r)) return;

@@ -67,8 +67,9 @@ export class SiteLive {
     this.dirty = false;
     const reset = this.pendingReset;
     this.pendingReset = false;
-    const calls = unsent(this.calls(), (call) => call.id, this.sentCalls, reset);
-    const presence = unsent(this.presence(), (entry) => entry.extension, this.sentPresence, reset);
+    const selected = this.calls();
+    const calls = unsent(selected, (call) => call.id, this.sentCalls, reset);
+    const presence = unsent(selectPresence(this.state, selected), (entry) => entry.extension, this.sentPresence, reset);
     const removeCalls = reset ? [] : [...this.sentCalls.keys()].filter((id) => !calls.sent.has(id));
     const removePresence = reset ? [] : [...this.sentPresence.keys()].filter((id) => !presence.sent.has(id));
     this.sentCalls = calls.sent;
