@@ -219,6 +219,7 @@ export const en = {
   'live.ownExtension': '{site} · your extension',
   'live.presenceHelp': 'Arrow keys move between extensions. Drag a call onto an extension to transfer it there, or select the call, move here and press T.',
   'live.noCalls': 'No calls right now.',
+  'live.staleState': '{state} (when last seen: the link to this site is down)',
   'live.noExtensions': 'No extensions reported yet.',
   'live.noMatches': 'Nothing matches the filter.',
   'live.notConnected': 'Not connected yet: see the state of each site above.',

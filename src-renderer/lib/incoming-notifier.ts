@@ -42,7 +42,10 @@ export function startIncomingNotifier(): () => void {
   };
 
   return liveState.onChange(({ upserted, removed }) => {
-    for (const key of removed) dismiss(key);
+    // A resync replaces a site's board: a call removed and put back in the same change is the same
+    // ringing call, and must not ring the operator's screen twice.
+    const back = new Set(upserted.map(callKey));
+    for (const key of removed) if (!back.has(key)) dismiss(key);
     for (const call of upserted) {
       const key = callKey(call);
       const incoming = isIncomingForOperator(call);
