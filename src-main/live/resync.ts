@@ -28,15 +28,6 @@ export interface ResyncSnapshot {
   readonly parked?: readonly AmiEvent[];
   /** QueueEntry items of QueueStatus (callers waiting). */
   readonly queueEntries?: readonly AmiEvent[];
-  /**
-   * The events received since CoreShowChannels was sent, in order, with their arrival times. The
-   * lists take a while to collect, and a call that starts meanwhile is in none of them: applied
-   * before the lists its legs would be wiped, and every later event about them ignored (the
-   * reducer does not invent legs), so it would be missing until it ended. Replayed after the
-   * lists instead, it is there; events older than the lists replay harmlessly, since each leg ends
-   * with its newest news either way.
-   */
-  readonly replay?: ReadonlyArray<{ readonly event: AmiEvent; readonly at: number }>;
 }
 
 function applyAll(state: LiveState, items: readonly AmiEvent[], now: number): LiveState {
@@ -152,7 +143,6 @@ export function applySnapshot(previous: LiveState, snapshot: ResyncSnapshot, now
       at,
     );
   }
-  for (const { event, at: when } of snapshot.replay ?? []) s = reduce(s, event, when);
   return s;
 }
 
