@@ -177,6 +177,38 @@ function eachIn<V>(node: TrieNode<V>, fn: (value: V, key: string) => void): void
   }
 }
 
+export type DiffVisitor<V> = (key: string, before: V | undefined, after: V | undefined) => void;
+
+/**
+ * Reports every key whose value differs between two tries. Subtrees the two share are skipped
+ * unvisited, so after a few updates the cost is a few paths, not the size of the map. Where the
+ * shapes differ (a leaf on one side, a branch on the other) both sides are small: compare entries.
+ */
+function diffIn<V>(before: TrieNode<V> | null, after: TrieNode<V> | null, visit: DiffVisitor<V>): void {
+  if (before === after) return;
+  if (before !== null && after !== null && before.kind === BRANCH && after.kind === BRANCH) {
+    let slots = before.bitmap | after.bitmap;
+    while (slots !== 0) {
+      const bit = slots & -slots;
+      slots ^= bit;
+      const b = (before.bitmap & bit) === 0 ? null : before.children[popcount(before.bitmap & (bit - 1))];
+      const a = (after.bitmap & bit) === 0 ? null : after.children[popcount(after.bitmap & (bit - 1))];
+      diffIn(b, a, visit);
+    }
+    return;
+  }
+  const old = new Map<string, V>();
+  if (before !== null) eachIn(before, (value, key) => old.set(key, value));
+  if (after !== null) {
+    eachIn(after, (value, key) => {
+      const was = old.get(key);
+      const had = old.delete(key);
+      if (!had || was !== value) visit(key, was, value);
+    });
+  }
+  for (const [key, value] of old) visit(key, value, undefined);
+}
+
 export class PersistentMap<V> {
   private static readonly EMPTY = new PersistentMap<never>(null, 0);
 
@@ -232,6 +264,11 @@ export class PersistentMap<V> {
       if (next !== value) out = (out ?? this).set(key, next);
     });
     return out ?? this;
+  }
+
+  /** Calls `visit` for every key added, removed or rebound (by identity) since `before`. */
+  diff(before: PersistentMap<V>, visit: DiffVisitor<V>): void {
+    diffIn(before.root, this.root, visit);
   }
 
   values(): V[] {

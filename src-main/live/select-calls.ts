@@ -18,7 +18,7 @@ interface LocalPair {
   two: LiveChannel | null;
 }
 
-function byAge(a: LiveChannel, b: LiveChannel): number {
+export function byAge(a: LiveChannel, b: LiveChannel): number {
   return compareUniqueids(a.uniqueid, b.uniqueid);
 }
 
@@ -135,8 +135,11 @@ function minOf(values: Iterable<number | null>): number | null {
   return min;
 }
 
-function buildCall(state: LiveState, id: string, legs: LiveChannel[]): LiveCall {
-  legs.sort(byAge);
+/**
+ * One call from its legs (sorted by age). It reads nothing of the state but the bridges those legs
+ * sit in, which is what lets LiveBoard rebuild only the calls an update touched.
+ */
+export function buildCall(state: LiveState, id: string, legs: readonly LiveChannel[]): LiveCall {
   const graph = new CallGraph(state, legs);
   // The caller: the leg that started the call (its Uniqueid is the Linkedid), else the oldest left.
   const origin = legs.find((ch) => ch.uniqueid === id) ?? legs.find((ch) => !HIDDEN_TECHS.has(ch.tech)) ?? legs[0];
@@ -208,6 +211,11 @@ function callState(legs: readonly LiveChannel[], from: LiveChannel, to: readonly
   return from.line === 'up' ? 'up' : 'ringing';
 }
 
+/** The order calls are listed in: oldest first. */
+export function byStart(a: LiveCall, b: LiveCall): number {
+  return a.startedAt - b.startedAt || compareUniqueids(a.id, b.id);
+}
+
 /** Every live call of the site, oldest first. */
 export function selectCalls(state: LiveState): LiveCall[] {
   const groups = new Map<string, LiveChannel[]>();
@@ -217,6 +225,6 @@ export function selectCalls(state: LiveState): LiveCall[] {
     else groups.set(ch.linkedid, [ch]);
   });
   const calls: LiveCall[] = [];
-  for (const [id, legs] of groups) calls.push(buildCall(state, id, legs));
-  return calls.sort((a, b) => a.startedAt - b.startedAt || compareUniqueids(a.id, b.id));
+  for (const [id, legs] of groups) calls.push(buildCall(state, id, legs.sort(byAge)));
+  return calls.sort(byStart);
 }

@@ -3,7 +3,7 @@ import type { AmiEvent } from './ami-event.js';
 import type { LiveState } from './live-state.js';
 import { reduce } from './reducer.js';
 import { applySnapshot, type ResyncSnapshot } from './resync.js';
-import { selectCalls, selectPresence } from './selectors.js';
+import { LiveBoard } from './live-board.js';
 
 /**
  * One site's live state and what the renderer has already been told about it. Events update the
@@ -12,8 +12,9 @@ import { selectCalls, selectPresence } from './selectors.js';
  */
 export class SiteLive {
   private state: LiveState;
-  private sentCalls = new Map<string, string>();
-  private sentPresence = new Map<string, string>();
+  private readonly board = new LiveBoard();
+  private sentCalls = new Map<string, Sent<LiveCall>>();
+  private sentPresence = new Map<string, Sent<Presence>>();
   private pendingReset = true;
   private dirty = true;
 
@@ -53,12 +54,14 @@ export class SiteLive {
     return this.dirty;
   }
 
-  calls(): LiveCall[] {
-    return selectCalls(this.state);
+  calls(): readonly LiveCall[] {
+    this.board.update(this.state);
+    return this.board.calls;
   }
 
-  presence(): Presence[] {
-    return selectPresence(this.state);
+  presence(): readonly Presence[] {
+    this.board.update(this.state);
+    return this.board.presence;
   }
 
   /** What changed since the last delta, or null when nothing did. */
@@ -67,9 +70,8 @@ export class SiteLive {
     this.dirty = false;
     const reset = this.pendingReset;
     this.pendingReset = false;
-    const selected = this.calls();
-    const calls = unsent(selected, (call) => call.id, this.sentCalls, reset);
-    const presence = unsent(selectPresence(this.state, selected), (entry) => entry.extension, this.sentPresence, reset);
+    const calls = unsent(this.calls(), (call) => call.id, this.sentCalls, reset);
+    const presence = unsent(this.presence(), (entry) => entry.extension, this.sentPresence, reset);
     const removeCalls = reset ? [] : [...this.sentCalls.keys()].filter((id) => !calls.sent.has(id));
     const removePresence = reset ? [] : [...this.sentPresence.keys()].filter((id) => !presence.sent.has(id));
     this.sentCalls = calls.sent;
@@ -80,19 +82,31 @@ export class SiteLive {
   }
 }
 
+interface Sent<T> {
+  readonly item: T;
+  readonly json: string;
+}
+
 /**
  * The items that differ from what the renderer was last sent (all of them on a reset), and the new
- * record of what it holds, by id. Compared as JSON: the selectors build fresh objects every time,
- * so identity says nothing.
+ * record of what it holds, by id. The board hands back the very object it did before for anything
+ * it did not rebuild, so identity settles most items; a rebuilt one is compared as JSON, since a
+ * rebuild does not mean a change the renderer can see.
  */
-function unsent<T>(items: readonly T[], idOf: (item: T) => string, sent: ReadonlyMap<string, string>, reset: boolean): { upserts: T[]; sent: Map<string, string> } {
-  const next = new Map<string, string>();
+function unsent<T>(items: readonly T[], idOf: (item: T) => string, sent: ReadonlyMap<string, Sent<T>>, reset: boolean): { upserts: T[]; sent: Map<string, Sent<T>> } {
+  const next = new Map<string, Sent<T>>();
   const upserts: T[] = [];
   for (const item of items) {
-    const json = JSON.stringify(item);
     const id = idOf(item);
-    next.set(id, json);
-    if (reset || sent.get(id) !== json) upserts.push(item);
+    const last = sent.get(id);
+    if (last?.item === item) {
+      next.set(id, last);
+      if (reset) upserts.push(item);
+      continue;
+    }
+    const json = JSON.stringify(item);
+    next.set(id, { item, json });
+    if (reset || last?.json !== json) upserts.push(item);
   }
   return { upserts, sent: next };
 }

@@ -1,4 +1,4 @@
-import { Random } from '../../src-main/sim/ami/random.js';
+import { Random } from '../../src-main/sim/random.js';
 
 /**
  * A seeded generator for property-style tests, so a failure replays the same way. It is the demo

@@ -30,7 +30,7 @@ import {
   UP,
   unknown,
 } from './headers.js';
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 
 export type EventClass = 'system' | 'call' | 'dialplan' | 'agent' | 'cdr' | 'security' | 'reporting';
 export type EventSink = (eventClass: EventClass, headers: Headers) => void;

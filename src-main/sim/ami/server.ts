@@ -7,7 +7,7 @@ import { type PbxOptions, resolveConfig } from './config.js';
 import { type AmiFaults, createFaults } from './faults.js';
 import type { Headers } from './headers.js';
 import { type CallPlan, type EventClass, PbxModel, type SimTruth } from './model.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 import { type ReplayOptions, replayBytes, ReplayWriter } from './replay.js';
 import { type Scenario, TrafficGenerator, type TrafficOptions, type TrafficStats } from './traffic.js';
 import { ActionReader, type ClientAction, eventTime, formatMessage, formatResponse, pingTimestamp, type WireHeaders } from './wire.js';

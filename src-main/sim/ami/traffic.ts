@@ -7,7 +7,7 @@
 import type { CallEngine } from './calls.js';
 import type { Clock, Timer } from './clock.js';
 import type { CallPlan, CallStep, PbxModel } from './model.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 
 export type Scenario = 'answered' | 'unanswered' | 'blindTransfer' | 'attendedTransfer' | 'park' | 'ringGroup' | 'queue';
 

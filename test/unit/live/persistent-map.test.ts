@@ -109,4 +109,57 @@ describe('PersistentMap', () => {
     expect(empty.delete('1')).toBe(empty);
     expect(empty.values()).toEqual([]);
   });
+
+  it('diffs two versions: every key added, removed or rebound, nothing else, across random histories', () => {
+    const rand = prng(11);
+    const [c1, c2] = collidingKeys();
+    const keys = [...Array.from({ length: 300 }, (_, i) => `k${i}`), c1, c2];
+    let map = PersistentMap.empty<object>();
+    const versions: Array<{ map: PersistentMap<object>; model: Map<string, object> }> = [];
+    let model = new Map<string, object>();
+    for (let step = 0; step < 3_000; step++) {
+      const key = keys[Math.floor(rand() * keys.length)];
+      if (rand() < 0.35) {
+        map = map.delete(key);
+        model.delete(key);
+      } else {
+        const value = { step };
+        map = map.set(key, value);
+        model.set(key, value);
+      }
+      if (step % 50 === 0) {
+        versions.push({ map, model });
+        model = new Map(model);
+      }
+    }
+    for (let i = 1; i < versions.length; i++) {
+      // Diff against a recent version and against a far older one.
+      for (const older of [versions[i - 1], versions[Math.floor(i / 3)]]) {
+        const newer = versions[i];
+        const seen: Array<[string, object | undefined, object | undefined]> = [];
+        newer.map.diff(older.map, (key, before, after) => seen.push([key, before, after]));
+        const expected: Array<[string, object | undefined, object | undefined]> = [];
+        for (const key of new Set([...older.model.keys(), ...newer.model.keys()])) {
+          const before = older.model.get(key);
+          const after = newer.model.get(key);
+          if (before !== after) expected.push([key, before, after]);
+        }
+        const byKey = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+        expect(seen.sort(byKey)).toEqual(expected.sort(byKey));
+      }
+    }
+  });
+
+  it('diffs a map against itself as empty, and against the empty map as everything', () => {
+    const map = PersistentMap.of([
+      ['1', 'one'],
+      ['2', 'two'],
+    ]);
+    const none: string[] = [];
+    map.diff(map, (key) => none.push(key));
+    expect(none).toEqual([]);
+    const added: string[] = [];
+    map.diff(PersistentMap.empty(), (key, before, after) => added.push(`${key}:${before}:${after}`));
+    expect(added.sort()).toEqual(['1:undefined:one', '2:undefined:two']);
+  });
 });
