@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'CONFLICT',
   'PBX_ERROR',
+  'RATE_LIMITED',
+  'CANCELLED',
   'STORAGE',
   'INTERNAL',
 ] as const;
@@ -54,6 +56,11 @@ export class AppError extends Error implements AppErrorShape {
       ? { code: this.code, message: this.message }
       : { code: this.code, message: this.message, details: this.details };
   }
+}
+
+/** Any thrown value as a typed error: an AppError as it is, anything else as INTERNAL. */
+export function toAppError(err: unknown): AppError {
+  return err instanceof AppError ? err : new AppError('INTERNAL', err instanceof Error ? err.message : String(err));
 }
 
 /** What a request answers over any transport: exactly one of `result` or `error`. */

@@ -1,5 +1,5 @@
 import type { LinkState, LiveLinkStatus } from '../../src-shared/domain/live.js';
-import { AppError } from '../../src-shared/errors.js';
+import { AppError, toAppError } from '../../src-shared/errors.js';
 import type { AmiEvent } from '../live/ami-event.js';
 import type { Logger } from '../logging/logger.js';
 import { AmiConnection, type AmiCredentials, type AmiListResult, type AmiRequest } from './ami-connection.js';
@@ -202,8 +202,4 @@ export class AmiLink {
     this.current = { ...this.current, ...patch };
     for (const listener of this.statusListeners) listener(this.current);
   }
-}
-
-function toAppError(err: unknown): AppError {
-  return err instanceof AppError ? err : new AppError('INTERNAL', err instanceof Error ? err.message : String(err));
 }

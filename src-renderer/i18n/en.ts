@@ -132,6 +132,8 @@ export const en = {
   'error.FORBIDDEN': 'Your role does not allow this. Supervisor actions need the supervisor role in Settings.',
   'error.CONFLICT': 'It was changed elsewhere in the meantime.',
   'error.PBX_ERROR': 'The PBX answered with an error.',
+  'error.RATE_LIMITED': 'The PBX is refusing requests because too many were sent. Wait a minute and try again.',
+  'error.CANCELLED': 'Cancelled.',
   'error.STORAGE': 'Switchboard could not read or write its files on this computer.',
   'error.INTERNAL': 'Something went wrong inside Switchboard. Copy the diagnostics from Settings and report it.',
 
@@ -157,6 +159,9 @@ export const en = {
   'validation.dialNumber': 'Enter a number to dial: digits, * and #, with an optional leading +, up to 32 characters.',
   'validation.channel': 'Not a channel name the PBX would use.',
   'validation.context': 'Enter a dialplan context: letters, digits, _ . and -, up to 80 characters.',
+  'validation.followMe.strategy': 'This PBX cannot store that ring strategy.',
+  'validation.followMe.number': 'Enter a number to ring: digits, * # and +, up to 32 characters.',
+  'validation.followMe.empty': 'Add at least one number to ring.',
 
   'status.label': 'Connection status',
   'status.noSites': 'No sites configured',
@@ -399,6 +404,13 @@ export const en = {
   'settings.live.noAmiSites': 'No site has AMI yet. Set it up on the Sites page.',
   'settings.live.save': 'Save live settings',
   'settings.live.saved': 'Live settings saved.',
+  'capability.reason.viaAmi': 'This site does it through AMI, not through its web API.',
+  'capability.reason.needsAmi': 'This needs an AMI connection, and this site has none configured.',
+  'capability.reason.appliesOnWrite': 'The PBX applies every change as it is made; there is nothing to apply.',
+  'capability.reason.elastixNoRingGroups': 'The Elastix API has no ring group commands; change ring groups in the Elastix web interface.',
+  'capability.note.elastixSipOnly': 'Only SIP extensions are listed; trunks are left out.',
+  'capability.note.elastixFollowMeEnabledUnknown': 'Whether follow-me is switched on is kept where this API cannot read it.',
+  'capability.note.elastixCdrNoS': 'Calls to the "s" extension (menus, IVRs) are never returned by this API.',
 } as const;
 
 export type MessageKey = keyof typeof en;
