@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppInfo } from './domain/app.js';
 import type { LiveDelta, LiveLinkStatus, LiveSnapshot, OriginateOutcome } from './domain/live.js';
+import type { ExtensionView, SiteCapabilities } from './domain/pbx-views.js';
 import type { ConnectionTestReport, SiteStatus, SiteView } from './domain/site.js';
 import {
   dndSchema,
@@ -36,6 +37,8 @@ export const requestSchemas = {
   'sites:remove': siteRefSchema,
   'sites:test': siteTestSchema,
   'sites:list-statuses': noParams,
+  'sites:get-capabilities': siteRefSchema,
+  'extensions:list': siteRefSchema,
   'demo:open': noParams,
   'preferences:get': noParams,
   'preferences:update': preferencesSchema,
@@ -62,6 +65,8 @@ export interface RequestResults {
   'sites:remove': { id: string };
   'sites:test': ConnectionTestReport;
   'sites:list-statuses': SiteStatus[];
+  'sites:get-capabilities': SiteCapabilities;
+  'extensions:list': ExtensionView[];
   'demo:open': SiteView;
   'preferences:get': Preferences;
   'preferences:update': Preferences;

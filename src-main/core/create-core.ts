@@ -16,6 +16,8 @@ import { ConnectionTester } from '../sites/connection-tester.js';
 import { SiteService } from '../sites/site-service.js';
 import { DemoPbx } from '../demo/demo-pbx.js';
 import { LiveService, type LiveServiceDeps } from '../live/live-service.js';
+import { createAdapter } from '../pbx/create-adapter.js';
+import { PbxService } from '../pbx/pbx-service.js';
 import { PreferencesService } from '../settings/preferences-service.js';
 import { SiteStatusBoard } from '../sites/site-status-board.js';
 import { dataPaths } from './data-paths.js';
@@ -78,10 +80,11 @@ export function createCore(options: CoreOptions): Core {
   const bus = new EventBus();
   const board = new SiteStatusBoard(db ? new ConnectionTestsRepo(db) : null, bus);
   const sites = new SiteService({ settings, secrets, statuses: board, bus, log, redactor });
-  const tester = new ConnectionTester({ sites, board, log, probes: { ami: probeAmi, http: probeHttp } });
+  const tester = new ConnectionTester({ sites, board, log, probes: { ami: probeAmi, http: probeHttp, adapter: (target, secret) => createAdapter(target, secret, log) } });
   const preferences = new PreferencesService(settings, bus);
   const live = new LiveService({ sites, preferences, bus, log, linkTimings: options.linkTimings });
   live.syncSites();
+  const pbx = new PbxService({ sites, bus, log });
   const demo = new DemoPbx({ sites, bus, log });
   demo.resume().catch((err: unknown) => log.error('demo PBX did not start', { message: String(err) }));
   const info: AppInfo = {
@@ -91,7 +94,7 @@ export function createCore(options: CoreOptions): Core {
     dataDir: options.dataDir,
     problems,
   };
-  const dispatch = createDispatcher(createHandlers({ info, sites, tester, live, demo, preferences, log, versions: options.versions }), log);
+  const dispatch = createDispatcher(createHandlers({ info, sites, tester, live, pbx, demo, preferences, log, versions: options.versions }), log);
 
   return {
     dispatch,

@@ -3,6 +3,7 @@ import { collectDiagnostics } from '../diagnostics/diagnostics.js';
 import type { Logger } from '../logging/logger.js';
 import type { DemoPbx } from '../demo/demo-pbx.js';
 import type { LiveService } from '../live/live-service.js';
+import type { PbxService } from '../pbx/pbx-service.js';
 import type { PreferencesService } from '../settings/preferences-service.js';
 import type { ConnectionTester } from '../sites/connection-tester.js';
 import type { SiteService } from '../sites/site-service.js';
@@ -13,6 +14,7 @@ export interface HandlerServices {
   sites: SiteService;
   tester: ConnectionTester;
   live: LiveService;
+  pbx: PbxService;
   demo: DemoPbx;
   preferences: PreferencesService;
   log: Logger;
@@ -44,6 +46,8 @@ export function createHandlers(services: HandlerServices): Handlers {
     'sites:remove': ({ id }) => sites.remove(id),
     'sites:test': ({ siteId, site }) => tester.test(siteId, site),
     'sites:list-statuses': () => sites.statuses(),
+    'sites:get-capabilities': ({ id }) => services.pbx.capabilities(id),
+    'extensions:list': ({ id }) => services.pbx.listExtensions(id),
     'demo:open': () => services.demo.open(),
     'preferences:get': () => preferences.get(),
     'preferences:update': (next) => preferences.update(next),

@@ -1,5 +1,6 @@
 import type { AppErrorShape } from '../errors.js';
 import type { Vendor } from '../vendors.js';
+import type { ApiIdentity } from './pbx.js';
 
 /** A site as the renderer sees it: every secret replaced by whether it is set. */
 export interface SiteView {
@@ -35,7 +36,14 @@ export type TargetTestResult =
 
 export type TestSummary =
   | { kind: 'ami'; banner: string }
-  | { kind: 'http'; status: number; tls: 'verified' | 'pinned' | 'plain' };
+  | {
+      kind: 'http';
+      status: number;
+      tls: 'verified' | 'pinned' | 'plain';
+      /** `ok`: the adapter logged in with these credentials; `unchecked`: no adapter speaks this API. */
+      login: 'ok' | 'unchecked';
+      identity: ApiIdentity | null;
+    };
 
 export interface ConnectionTestReport {
   api: TargetTestResult | null;

@@ -33,15 +33,38 @@ export interface SimResponse {
 
 export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
 
+export type RequestMatch = (request: SimRequest) => boolean;
+
+/** Faults waiting for the requests they apply to, each used once. */
+class PendingFaults {
+  private readonly waiting: RequestMatch[] = [];
+
+  add(n: number, match: RequestMatch = () => true): void {
+    for (let i = 0; i < n; i++) this.waiting.push(match);
+  }
+
+  /** Whether a fault applies to this request (and uses it up). */
+  take(request: SimRequest): boolean {
+    const at = this.waiting.findIndex((match) => match(request));
+    if (at < 0) return false;
+    this.waiting.splice(at, 1);
+    return true;
+  }
+
+  clear(): void {
+    this.waiting.length = 0;
+  }
+}
+
 export interface HttpSimFaults {
   /** Every response waits this long before it is written. */
   latencyMs: number;
-  /** The next `n` responses send their headers and half their body, then the socket is destroyed. */
-  cutBodies(n: number): void;
-  /** The next `n` requests get the web server's own 500 HTML page instead of the API's answer. */
-  htmlErrors(n: number): void;
-  /** The next `n` requests have their connection dropped before any answer. */
-  dropConnections(n: number): void;
+  /** The next `n` responses (to requests `match` accepts) send their headers and half their body, then the socket is destroyed. */
+  cutBodies(n: number, match?: RequestMatch): void;
+  /** The next `n` requests (that `match` accepts) get the web server's own 500 HTML page instead of the API's answer. */
+  htmlErrors(n: number, match?: RequestMatch): void;
+  /** The next `n` requests (that `match` accepts) have their connection dropped before any answer. */
+  dropConnections(n: number, match?: RequestMatch): void;
   /** Clears every pending fault and the latency. */
   clear(): void;
 }
@@ -99,15 +122,15 @@ function write(res: ServerResponse, response: SimResponse, cut: boolean): void {
 export async function startHttpSim(options: HttpSimOptions): Promise<HttpSimServer> {
   const requests: SimRequest[] = [];
   const sockets = new Set<Socket>();
-  const pending = { cut: 0, html: 0, drop: 0 };
+  const pending = { cut: new PendingFaults(), html: new PendingFaults(), drop: new PendingFaults() };
   const faults: HttpSimFaults = {
     latencyMs: 0,
-    cutBodies: (n) => void (pending.cut += n),
-    htmlErrors: (n) => void (pending.html += n),
-    dropConnections: (n) => void (pending.drop += n),
+    cutBodies: (n, match) => pending.cut.add(n, match),
+    htmlErrors: (n, match) => pending.html.add(n, match),
+    dropConnections: (n, match) => pending.drop.add(n, match),
     clear: () => {
       faults.latencyMs = 0;
-      pending.cut = pending.html = pending.drop = 0;
+      for (const kind of Object.values(pending)) kind.clear();
     },
   };
   const limit = options.maxBodyBytes ?? 8 * 1024 * 1024;
@@ -118,8 +141,7 @@ export async function startHttpSim(options: HttpSimOptions): Promise<HttpSimServ
       const body = await readBody(req, limit);
       const request: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawHeaders: req.rawHeaders, body: body ?? Buffer.alloc(0) };
       requests.push(request);
-      if (pending.drop > 0) {
-        pending.drop--;
+      if (pending.drop.take(request)) {
         req.socket.destroy();
         return;
       }
@@ -129,15 +151,12 @@ export async function startHttpSim(options: HttpSimOptions): Promise<HttpSimServ
         return;
       }
       let response: SimResponse;
-      if (pending.html > 0) {
-        pending.html--;
+      if (pending.html.take(request)) {
         response = { status: 500, headers: { 'Content-Type': 'text/html; charset=iso-8859-1' }, body: HTML_500 };
       } else {
         response = await options.handle(request);
       }
-      const cut = pending.cut > 0;
-      if (cut) pending.cut--;
-      write(res, response, cut);
+      write(res, response, pending.cut.take(request));
     } catch (err) {
       // A handler bug must show as the server's own 500, the way PHP's fatal errors do.
       if (!res.headersSent) write(res, { status: 500, headers: { 'Content-Type': 'text/html' }, body: `<b>Fatal error</b>: ${String(err)}` }, false);

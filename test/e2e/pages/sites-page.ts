@@ -98,6 +98,21 @@ export class SitesPage extends ShellPage {
     return this.page.getByTestId('pinned-fingerprint');
   }
 
+  /** One feature in the capability table (e.g. `calls.live`); its `data-via` says how the site does it. */
+  capability(key: string): Locator {
+    return this.page.locator(`.capability-table li[data-capability="${key}"]`);
+  }
+
+  /** The note or reason given for a feature (shared by the features done the same way). */
+  capabilityNote(key: string): Locator {
+    return this.page.locator('.capability-table tbody tr', { has: this.capability(key) }).locator('.capability-note');
+  }
+
+  /** The line saying which API generation and version was detected. */
+  apiIdentity(): Locator {
+    return this.page.getByTestId('api-identity');
+  }
+
   siteNames(): Promise<string[]> {
     return this.page.locator('.site-list .site-item .site-name').allTextContents();
   }
