@@ -17,6 +17,7 @@ import {
   type Preferences,
 } from './schemas/live.js';
 import { siteInputSchema, siteRefSchema, siteTestSchema, siteUpdateSchema } from './schemas/site.js';
+import { DEMO_VENDORS } from './vendors.js';
 
 /*
  * The contract between the renderer and main: every request name fixes its params (validated by the
@@ -39,7 +40,7 @@ export const requestSchemas = {
   'sites:list-statuses': noParams,
   'sites:get-capabilities': siteRefSchema,
   'extensions:list': siteRefSchema,
-  'demo:open': noParams,
+  'demo:open': z.object({ vendor: z.enum(DEMO_VENDORS).optional() }).strict(),
   'preferences:get': noParams,
   'preferences:update': preferencesSchema,
   'live:get-snapshot': noParams,

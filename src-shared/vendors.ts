@@ -6,6 +6,10 @@
 export const VENDORS = ['issabel', 'fusionpbx', 'elastix', 'xivo', 'sark', 'asterisk'] as const;
 export type Vendor = (typeof VENDORS)[number];
 
+/** Vendors with an embedded demo site (the simulators Switchboard ships). */
+export const DEMO_VENDORS = ['asterisk', 'elastix', 'issabel', 'sark'] as const satisfies readonly Vendor[];
+export type DemoVendor = (typeof DEMO_VENDORS)[number];
+
 /** How the vendor's HTTP API authenticates. */
 export type ApiCredentialKind = 'username-password' | 'key-id-secret' | 'api-key' | 'optional-login' | 'none';
 
@@ -40,21 +44,21 @@ export const VENDOR_PROFILES: Record<Vendor, VendorProfile> = {
     hasApi: true,
     requiresAmi: false,
     credentials: 'api-key',
-    exampleBaseUrl: 'https://pbx.example.com/elastix-api/api.php',
+    exampleBaseUrl: 'https://pbx.example.com/api/api.php',
   },
   xivo: {
     id: 'xivo',
     hasApi: true,
     requiresAmi: false,
     credentials: 'username-password',
-    exampleBaseUrl: 'https://pbx.example.com/xivo/configuration/json.php/restricted/',
+    exampleBaseUrl: 'https://pbx.example.com/service/ipbx/json.php/restricted',
   },
   sark: {
     id: 'sark',
     hasApi: true,
     requiresAmi: false,
     credentials: 'optional-login',
-    exampleBaseUrl: 'https://pbx.example.com/sark6api/api/',
+    exampleBaseUrl: 'https://pbx.example.com:44300/api',
   },
   asterisk: {
     id: 'asterisk',

@@ -14,7 +14,7 @@ import { EncryptedFileSecretStore, type SecretCipher } from '../secrets/secret-s
 import { ConfSettingsStore, type ConfFactory } from '../settings/conf-settings-store.js';
 import { ConnectionTester } from '../sites/connection-tester.js';
 import { SiteService } from '../sites/site-service.js';
-import { DemoPbx } from '../demo/demo-pbx.js';
+import { DemoSites } from '../demo/demo-sites.js';
 import { LiveService, type LiveServiceDeps } from '../live/live-service.js';
 import { createAdapter } from '../pbx/create-adapter.js';
 import { PbxService } from '../pbx/pbx-service.js';
@@ -84,8 +84,8 @@ export function createCore(options: CoreOptions): Core {
   const preferences = new PreferencesService(settings, bus);
   const live = new LiveService({ sites, preferences, bus, log, linkTimings: options.linkTimings });
   live.syncSites();
-  const pbx = new PbxService({ sites, bus, log });
-  const demo = new DemoPbx({ sites, bus, log });
+  const pbx = new PbxService({ sites, board, bus, log });
+  const demo = new DemoSites({ sites, bus, log });
   demo.resume().catch((err: unknown) => log.error('demo PBX did not start', { message: String(err) }));
   const info: AppInfo = {
     version: options.version,

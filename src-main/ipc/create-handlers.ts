@@ -1,7 +1,7 @@
 import type { AppInfo } from '../../src-shared/domain/app.js';
 import { collectDiagnostics } from '../diagnostics/diagnostics.js';
 import type { Logger } from '../logging/logger.js';
-import type { DemoPbx } from '../demo/demo-pbx.js';
+import type { DemoSites } from '../demo/demo-sites.js';
 import type { LiveService } from '../live/live-service.js';
 import type { PbxService } from '../pbx/pbx-service.js';
 import type { PreferencesService } from '../settings/preferences-service.js';
@@ -15,7 +15,7 @@ export interface HandlerServices {
   tester: ConnectionTester;
   live: LiveService;
   pbx: PbxService;
-  demo: DemoPbx;
+  demo: DemoSites;
   preferences: PreferencesService;
   log: Logger;
   versions: Record<string, string | undefined>;
@@ -48,7 +48,7 @@ export function createHandlers(services: HandlerServices): Handlers {
     'sites:list-statuses': () => sites.statuses(),
     'sites:get-capabilities': ({ id }) => services.pbx.capabilities(id),
     'extensions:list': ({ id }) => services.pbx.listExtensions(id),
-    'demo:open': () => services.demo.open(),
+    'demo:open': ({ vendor }) => services.demo.open(vendor),
     'preferences:get': () => preferences.get(),
     'preferences:update': (next) => preferences.update(next),
     'live:get-snapshot': () => live.snapshot(),

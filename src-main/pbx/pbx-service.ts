@@ -6,6 +6,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { StoredSite } from '../settings/stored-site.js';
 import type { SiteService } from '../sites/site-service.js';
+import type { SiteStatusBoard } from '../sites/site-status-board.js';
 import type { PbxAdapter } from './adapter.js';
 import { createAdapter } from './create-adapter.js';
 import { siteCapabilities } from './site-capabilities.js';
@@ -24,7 +25,7 @@ interface SiteAdapter {
 export class PbxService {
   private readonly adapters = new Map<string, SiteAdapter>();
 
-  constructor(private readonly deps: { sites: SiteService; bus: EventBus; log: Logger; create?: typeof createAdapter }) {
+  constructor(private readonly deps: { sites: SiteService; board: SiteStatusBoard; bus: EventBus; log: Logger; create?: typeof createAdapter }) {
     deps.bus.subscribe((event) => {
       if (event !== 'sites:changed') return;
       const known = new Set(deps.sites.list().map((site) => site.id));
@@ -48,10 +49,18 @@ export class PbxService {
     const entry = this.entry(site);
     let identityError: SiteCapabilities['identityError'] = null;
     if (entry.adapter && !entry.identity) {
+      const started = performance.now();
       try {
         entry.identity = await entry.adapter.connect();
       } catch (err) {
         identityError = toAppError(err).toShape();
+      }
+      // A login is as good a test of the API as "Test connection": the status bar says so.
+      const latencyMs = performance.now() - started;
+      // Unless the site was changed (or removed) meanwhile: this says nothing about its new address.
+      const saved = this.deps.sites.lookup(siteId);
+      if (saved && this.entry(saved) === entry) {
+        this.deps.board.record(saved, 'api', identityError ? { ok: false, latencyMs, error: identityError } : { ok: true, latencyMs }, Date.now());
       }
     }
     return {

@@ -1,7 +1,10 @@
-import type { LinkStatus, LinkTarget, SiteStatus, TargetTestResult } from '../../src-shared/domain/site.js';
+import type { LinkStatus, LinkTarget, SiteStatus } from '../../src-shared/domain/site.js';
+import type { ErrorCode } from '../../src-shared/errors.js';
 import type { ConnectionTestsRepo } from '../cache/connection-tests-repo.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { StoredSite } from '../settings/stored-site.js';
+
+export type LinkOutcome = { ok: true; latencyMs: number } | { ok: false; latencyMs: number; error: { code: ErrorCode } };
 
 /**
  * What the status bar shows per site. Until live links exist it is the latest connection test,
@@ -23,7 +26,8 @@ export class SiteStatusBoard {
     };
   }
 
-  record(site: StoredSite, target: LinkTarget, result: TargetTestResult, at: number): void {
+  /** A connection test's result, or any other proof of the link working or failing (a login). */
+  record(site: StoredSite, target: LinkTarget, result: LinkOutcome, at: number): void {
     const status: LinkStatus = result.ok
       ? { state: 'ok', at, latencyMs: Math.round(result.latencyMs) }
       : { state: 'failed', at, code: result.error.code };

@@ -1,5 +1,6 @@
 import type { SiteStatus, SiteView } from '../../src-shared/domain/site.js';
 import type { SiteInput } from '../../src-shared/schemas/site.js';
+import type { DemoVendor } from '../../src-shared/vendors.js';
 import { onEvent, request } from '../lib/api.js';
 
 /** The sites and their last known status, kept current by push events. */
@@ -56,9 +57,9 @@ class SitesState {
     return this.list.find((site) => site.id === id);
   }
 
-  /** Starts the embedded demo PBX and its site (or finds them already there). */
-  async openDemo(): Promise<SiteView> {
-    const site = await request('demo:open', {});
+  /** Starts an embedded demo PBX and its site (or finds them already there). */
+  async openDemo(vendor: DemoVendor = 'asterisk'): Promise<SiteView> {
+    const site = await request('demo:open', { vendor });
     if (!this.byId(site.id)) this.list = [...this.list, site];
     return site;
   }

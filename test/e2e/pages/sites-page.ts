@@ -105,7 +105,7 @@ export class SitesPage extends ShellPage {
 
   /** The note or reason given for a feature (shared by the features done the same way). */
   capabilityNote(key: string): Locator {
-    return this.page.locator('.capability-table tbody tr', { has: this.capability(key) }).locator('.capability-note');
+    return this.page.locator('.capability-table tbody tr', { has: this.page.locator(`li[data-capability="${key}"]`) }).locator('.capability-note');
   }
 
   /** The line saying which API generation and version was detected. */

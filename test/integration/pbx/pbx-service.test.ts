@@ -57,6 +57,9 @@ describe('A site’s vendor API through the core', () => {
     // The site has no AMI: what Elastix leaves to AMI is not available, and says why.
     expect(result!.capabilities['calls.live']).toEqual({ via: 'none', reason: 'capability.reason.needsAmi' });
     expect(sim.requests.length).toBeGreaterThan(0);
+    // Logging in proved the API works: the status bar says so without a separate test.
+    const statuses = await call('sites:list-statuses', {});
+    expect(statuses.result?.find((s) => s.siteId === id)?.api).toMatchObject({ state: 'ok' });
   });
 
   it('says why the API could not be reached, and still answers the table', async () => {
@@ -64,6 +67,8 @@ describe('A site’s vendor API through the core', () => {
     const { result } = await call('sites:get-capabilities', { id });
     expect(result?.identityError?.code).toBe('AUTH_FAILED');
     expect(result?.capabilities['cdr.fetch'].via).toBe('api');
+    const statuses = await call('sites:list-statuses', {});
+    expect(statuses.result?.find((s) => s.siteId === id)?.api).toMatchObject({ state: 'failed', code: 'AUTH_FAILED' });
   });
 
   it('lists extensions with names and vendor fields, but never a secret', async () => {

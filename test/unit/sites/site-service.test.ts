@@ -245,8 +245,8 @@ describe('SiteService.remove', () => {
   test('deletes the site, its secrets and its statuses, and emits the new list', () => {
     const office = world.sites.create(input({ name: 'Head office' }));
     const branch = world.sites.create(input({ name: 'Branch' }));
-    world.board.record(world.sites.find(office.id), 'ami', { ok: true, latencyMs: 12, summary: { kind: 'ami', banner: 'Asterisk Call Manager/5.0' } }, 1_000);
-    world.board.record(world.sites.find(branch.id), 'ami', { ok: true, latencyMs: 8, summary: { kind: 'ami', banner: 'Asterisk Call Manager/5.0' } }, 2_000);
+    world.board.record(world.sites.find(office.id), 'ami', { ok: true, latencyMs: 12 }, 1_000);
+    world.board.record(world.sites.find(branch.id), 'ami', { ok: true, latencyMs: 8 }, 2_000);
     expect(world.sites.statuses().find((s) => s.siteId === office.id)?.ami).toEqual({ state: 'ok', at: 1_000, latencyMs: 12 });
 
     expect(world.sites.remove(office.id)).toEqual({ id: office.id });
@@ -267,7 +267,7 @@ describe('SiteService.remove', () => {
 describe('SiteService across a restart', () => {
   test('sites, secrets and statuses survive', () => {
     const created = world.sites.create(input());
-    world.board.record(world.sites.find(created.id), 'api', { ok: false, latencyMs: 5, error: { code: 'AUTH_FAILED', message: 'denied' } }, 3_000);
+    world.board.record(world.sites.find(created.id), 'api', { ok: false, latencyMs: 5, error: { code: 'AUTH_FAILED' } }, 3_000);
 
     const again = build(world.dir, world.db);
 
