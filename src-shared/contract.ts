@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppInfo } from './domain/app.js';
 import type { LiveDelta, LiveLinkStatus, LiveSnapshot, OriginateOutcome } from './domain/live.js';
-import type { ExtensionView, SiteCapabilities } from './domain/pbx-views.js';
+import type { ExtensionView, HistorySyncProgress, SiteCapabilities } from './domain/pbx-views.js';
 import type { ConnectionTestReport, SiteStatus, SiteView } from './domain/site.js';
 import {
   dndSchema,
@@ -40,6 +40,7 @@ export const requestSchemas = {
   'sites:list-statuses': noParams,
   'sites:get-capabilities': siteRefSchema,
   'extensions:list': siteRefSchema,
+  'history:sync': siteRefSchema,
   'demo:open': z.object({ vendor: z.enum(DEMO_VENDORS).optional() }).strict(),
   'preferences:get': noParams,
   'preferences:update': preferencesSchema,
@@ -68,6 +69,7 @@ export interface RequestResults {
   'sites:list-statuses': SiteStatus[];
   'sites:get-capabilities': SiteCapabilities;
   'extensions:list': ExtensionView[];
+  'history:sync': HistorySyncProgress;
   'demo:open': SiteView;
   'preferences:get': Preferences;
   'preferences:update': Preferences;
@@ -94,6 +96,7 @@ export interface EventPayloads {
   'preferences:changed': Preferences;
   'live:delta': LiveDelta;
   'live:link': LiveLinkStatus;
+  'history:progress': HistorySyncProgress;
 }
 
 export type RequestName = keyof typeof requestSchemas;

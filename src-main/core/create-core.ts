@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { AppInfo, RunMode, StartupProblem } from '../../src-shared/domain/app.js';
 import { AppError } from '../../src-shared/errors.js';
 import { probeAmi } from '../ami/ami-probe.js';
+import { CdrRepo } from '../cache/cdr-repo.js';
 import { ConnectionTestsRepo } from '../cache/connection-tests-repo.js';
 import { openCache } from '../cache/database.js';
 import { createHandlers } from '../ipc/create-handlers.js';
@@ -20,6 +21,7 @@ import { createAdapter } from '../pbx/create-adapter.js';
 import { PbxService } from '../pbx/pbx-service.js';
 import { PreferencesService } from '../settings/preferences-service.js';
 import { SiteStatusBoard } from '../sites/site-status-board.js';
+import { CdrSync } from '../sync/cdr-sync.js';
 import { dataPaths } from './data-paths.js';
 import { EventBus } from './event-bus.js';
 
@@ -85,6 +87,9 @@ export function createCore(options: CoreOptions): Core {
   const live = new LiveService({ sites, preferences, bus, log, linkTimings: options.linkTimings });
   live.syncSites();
   const pbx = new PbxService({ sites, board, bus, log });
+  const history = db
+    ? new CdrSync({ repo: new CdrRepo(db), adapterFor: (id) => pbx.adapterFor(id, 'cdr.fetch'), log })
+    : null;
   const demo = new DemoSites({ sites, bus, log });
   demo.resume().catch((err: unknown) => log.error('demo PBX did not start', { message: String(err) }));
   const info: AppInfo = {
@@ -94,7 +99,7 @@ export function createCore(options: CoreOptions): Core {
     dataDir: options.dataDir,
     problems,
   };
-  const dispatch = createDispatcher(createHandlers({ info, sites, tester, live, pbx, demo, preferences, log, versions: options.versions }), log);
+  const dispatch = createDispatcher(createHandlers({ info, sites, tester, live, pbx, history, demo, preferences, bus, log, versions: options.versions }), log);
 
   return {
     dispatch,

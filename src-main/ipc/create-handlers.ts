@@ -4,6 +4,9 @@ import type { Logger } from '../logging/logger.js';
 import type { DemoSites } from '../demo/demo-sites.js';
 import type { LiveService } from '../live/live-service.js';
 import type { PbxService } from '../pbx/pbx-service.js';
+import type { CdrSync } from '../sync/cdr-sync.js';
+import type { EventBus } from '../core/event-bus.js';
+import { AppError } from '../../src-shared/errors.js';
 import type { PreferencesService } from '../settings/preferences-service.js';
 import type { ConnectionTester } from '../sites/connection-tester.js';
 import type { SiteService } from '../sites/site-service.js';
@@ -15,8 +18,11 @@ export interface HandlerServices {
   tester: ConnectionTester;
   live: LiveService;
   pbx: PbxService;
+  /** Null when the cache could not be opened: there is nowhere to keep history. */
+  history: CdrSync | null;
   demo: DemoSites;
   preferences: PreferencesService;
+  bus: EventBus;
   log: Logger;
   versions: Record<string, string | undefined>;
 }
@@ -48,6 +54,11 @@ export function createHandlers(services: HandlerServices): Handlers {
     'sites:list-statuses': () => sites.statuses(),
     'sites:get-capabilities': ({ id }) => services.pbx.capabilities(id),
     'extensions:list': ({ id }) => services.pbx.listExtensions(id),
+    'history:sync': ({ id }) => {
+      if (!services.history) throw new AppError('STORAGE', 'The cache is unavailable, so call history cannot be kept');
+      sites.find(id);
+      return services.history.sync(id, { onProgress: (progress) => services.bus.emit('history:progress', progress) });
+    },
     'demo:open': ({ vendor }) => services.demo.open(vendor),
     'preferences:get': () => preferences.get(),
     'preferences:update': (next) => preferences.update(next),

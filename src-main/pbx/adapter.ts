@@ -33,8 +33,12 @@ export interface CdrWindow {
 
 export interface CdrFetch {
   window: CdrWindow;
-  /** Called with each batch as it arrives, oldest first within the batch; awaited (back-pressure). */
-  onBatch: (records: CdrRecord[]) => void | Promise<void>;
+  /**
+   * Called with each batch as it arrives, oldest first within the batch; awaited (back-pressure).
+   * `coveredTo`: every record up to this time (UTC epoch ms) has now been delivered, so a sync
+   * stopped after this batch may resume from there. Batches may be empty (a quiet window).
+   */
+  onBatch: (records: CdrRecord[], coveredTo: number) => void | Promise<void>;
   signal?: AbortSignal;
 }
 

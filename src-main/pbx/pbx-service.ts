@@ -73,7 +73,7 @@ export class PbxService {
   }
 
   /** The adapter for an operation the site does through its API; NOT_SUPPORTED with the reason otherwise. */
-  private adapterFor(siteId: string, capability: CapabilityKey): PbxAdapter {
+  adapterFor(siteId: string, capability: CapabilityKey): PbxAdapter {
     const site = this.deps.sites.find(siteId);
     const entry = this.entry(site);
     const can = siteCapabilities(entry.adapter?.capabilities() ?? null, site.ami !== null)[capability];

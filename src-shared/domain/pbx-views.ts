@@ -15,3 +15,15 @@ export interface SiteCapabilities {
 
 /** An extension as the renderer sees it: never its secret, only whether it has one. */
 export type ExtensionView = Omit<PbxExtension, 'secret'> & { siteId: string; secretSet: boolean };
+
+/** How far a site's call history sync has come. */
+export interface HistorySyncProgress {
+  siteId: string;
+  /** Legs stored so far in this run. */
+  stored: number;
+  /** Everything up to here (UTC epoch ms) is in the cache. */
+  syncedTo: number;
+  /** The window this run covers (UTC epoch ms). */
+  from: number;
+  to: number;
+}

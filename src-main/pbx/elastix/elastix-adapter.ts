@@ -154,7 +154,7 @@ export class ElastixAdapter extends BaseAdapter {
         continue;
       }
       rows.sort((a, b) => a.startedAt - b.startedAt);
-      if (rows.length > 0) await fetch.onBatch(rows);
+      await fetch.onBatch(rows, to + 999);
       delivered += rows.length;
       from = to + 1000;
       // Sparse windows grow again, so a quiet year costs few requests.

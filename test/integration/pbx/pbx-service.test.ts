@@ -84,6 +84,18 @@ describe('A site’s vendor API through the core', () => {
     expect(readFileSync(join(dir, 'data', 'logs', 'switchboard.log'), 'utf8')).not.toContain(sim.key);
   });
 
+  it('syncs the site’s call history into the cache, telling the renderer how far it got', async () => {
+    const id = await addElastix();
+    const seen: number[] = [];
+    core.bus.subscribe((event, payload) => {
+      if (event === 'history:progress') seen.push((payload as { stored: number }).stored);
+    });
+    const { result, error } = await call('history:sync', { id });
+    expect(error).toBeUndefined();
+    expect(result?.stored).toBe(sim.state.cdrs.filter((row) => row.dst !== 's').length);
+    expect(seen.at(-1)).toBe(result?.stored);
+  });
+
   it('refuses to list extensions of a site whose PBX cannot, with the reason', async () => {
     const created = await call('sites:create', {
       name: 'Plain Asterisk',

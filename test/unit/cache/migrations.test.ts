@@ -43,7 +43,7 @@ describe('the migration list', () => {
 
   test('every step has its own tests in this file', () => {
     // Add the version here together with a describe block for the new step.
-    const tested = [1];
+    const tested = [1, 2];
     expect(MIGRATIONS.map((migration) => migration.version)).toEqual(tested);
   });
 
@@ -111,6 +111,51 @@ describe('migration 1: connection_tests', () => {
     expect(db.prepare('SELECT count(*) AS n FROM connection_tests').get()).toEqual({ n: 0 });
   });
 
+});
+
+describe('migration 2: cdr and cdr_sync', () => {
+  function migratedToTwo(): Database {
+    const { dir, file } = freshFile();
+    const db = openCache({ file, log: logger(dir), migrations: MIGRATIONS.slice(0, 2) });
+    open.push(db);
+    return db;
+  }
+
+  const LEG = "('s1', 'k1', '1700000000.1', NULL, 1700000000000, NULL, NULL, '100', '101', 'Ana', 'from-internal', 'SIP/100-1', 'SIP/101-2', 'Dial', 12, 0, 'no-answer', NULL)";
+  const COLUMNS =
+    '(site_id, key, uniqueid, linkedid, started_at, answered_at, ended_at, src, dst, caller_name, context, channel, dst_channel, last_app, duration_s, bill_s, disposition, recording_file)';
+
+  test('moves a version-1 file with its data to version 2, adding both tables and their indexes', () => {
+    const { dir, file } = freshFile();
+    const one = openCache({ file, log: logger(dir), migrations: MIGRATIONS.slice(0, 1) });
+    one.prepare("INSERT INTO connection_tests (site_id, target, tested_at, ok, code, latency_ms) VALUES ('s1', 'api', 1, 1, NULL, 5)").run();
+    one.close();
+    const db = openCache({ file, log: logger(dir), migrations: MIGRATIONS.slice(0, 2) });
+    open.push(db);
+    expect(userVersion(db)).toBe(2);
+    expect(tableNames(db)).toEqual(['cdr', 'cdr_sync', 'connection_tests']);
+    expect(db.prepare('SELECT count(*) AS n FROM connection_tests').get()).toEqual({ n: 1 });
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cdr' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toEqual(['cdr_site_key', 'cdr_site_started']);
+  });
+
+  test('keeps one leg per site and key, and the same key apart on two sites', () => {
+    const db = migratedToTwo();
+    db.prepare(`INSERT INTO cdr ${COLUMNS} VALUES ${LEG}`).run();
+    expect(() => db.prepare(`INSERT INTO cdr ${COLUMNS} VALUES ${LEG}`).run()).toThrow(/UNIQUE constraint failed: cdr.site_id, cdr.key/);
+    db.prepare(`INSERT INTO cdr ${COLUMNS} VALUES ${LEG.replace("'s1'", "'s2'")}`).run();
+    expect(db.prepare('SELECT site_id FROM cdr ORDER BY site_id').all()).toEqual([{ site_id: 's1' }, { site_id: 's2' }]);
+  });
+
+  test.each([
+    ['an unknown disposition', "'no-answer'", "'MAYBE'", /CHECK constraint failed/],
+    ['a negative duration', ' 12, 0,', ' -1, 0,', /CHECK constraint failed/],
+    ['a start time that is text (STRICT)', '1700000000000', "'yesterday'", /cannot store TEXT value in INTEGER column/],
+  ])('cdr rejects %s', (_label, from, to, error) => {
+    const db = migratedToTwo();
+    expect(() => db.prepare(`INSERT INTO cdr ${COLUMNS} VALUES ${LEG.replace(from, to)}`).run()).toThrow(error);
+    expect(db.prepare('SELECT count(*) AS n FROM cdr').get()).toEqual({ n: 0 });
+  });
 });
 
 describe('migrate()', () => {
