@@ -16,7 +16,7 @@ import {
   transferSchema,
   type Preferences,
 } from './schemas/live.js';
-import { siteInputSchema, siteRefSchema, siteTestSchema, siteUpdateSchema } from './schemas/site.js';
+import { siteIdSchema, siteInputSchema, siteRefSchema, siteTestSchema, siteUpdateSchema } from './schemas/site.js';
 import { DEMO_VENDORS } from './vendors.js';
 
 /*
@@ -38,7 +38,7 @@ export const requestSchemas = {
   'sites:remove': siteRefSchema,
   'sites:test': siteTestSchema,
   'sites:list-statuses': noParams,
-  'sites:get-capabilities': siteRefSchema,
+  'sites:get-capabilities': z.object({ id: siteIdSchema, recheck: z.boolean().optional() }).strict(),
   'extensions:list': siteRefSchema,
   'history:sync': siteRefSchema,
   'demo:open': z.object({ vendor: z.enum(DEMO_VENDORS).optional() }).strict(),

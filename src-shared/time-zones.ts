@@ -18,7 +18,7 @@ const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 /**
  * Converts wall-clock times of one zone (`YYYY-MM-DD HH:MM:SS`, as PBXs store CDR dates) to UTC
  * epoch ms, and back. A time skipped by a DST change is read as the same wall time after the jump;
- * a time that happens twice is read as the first. Offsets are cached per ten local minutes, since a sync
+ * a time that happens twice is read as the first. Offsets are cached per local minute, since a sync
  * converts tens of thousands of times that mostly share them.
  */
 export class ZoneClock {
@@ -54,9 +54,10 @@ export class ZoneClock {
     const wall = Date.UTC(y, mo - 1, d, h, mi, s);
     const back = new Date(wall);
     if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
-    // Ten-minute buckets: every DST change in the tz database falls on a multiple of 30 minutes.
-    const hourKey = local.slice(0, 15);
-    let offset = this.offsets.get(hourKey);
+    // One entry per local minute: zone changes fall on whole minutes (not all on the half hour:
+    // Chatham's are at 02:45 local), so a minute never straddles one.
+    const minuteKey = local.slice(0, 16);
+    let offset = this.offsets.get(minuteKey);
     if (offset === undefined) {
       // The offsets in force half a day either side (no zone changes twice in a day): a time in a
       // fold fits both (take the earlier instant, the larger offset); one in a gap fits neither
@@ -65,8 +66,8 @@ export class ZoneClock {
       const after = this.offsetAt(wall + 14 * 3_600_000);
       const fits = [before, after].filter((o) => this.offsetAt(wall - o) === o);
       offset = fits.length === 0 ? before : Math.max(...fits);
-      if (this.offsets.size > 10_000) this.offsets.clear();
-      this.offsets.set(hourKey, offset);
+      if (this.offsets.size > 100_000) this.offsets.clear();
+      this.offsets.set(minuteKey, offset);
     }
     return wall - offset;
   }

@@ -40,7 +40,8 @@ export const MIGRATIONS: readonly Migration[] = [
           key            TEXT    NOT NULL, -- the leg's identity on its PBX (uniqueid and what tells its rows apart)
           uniqueid       TEXT    NOT NULL,
           linkedid       TEXT,
-          started_at     INTEGER NOT NULL, -- UTC epoch milliseconds; the site's zone is in its settings
+          started_at     INTEGER NOT NULL, -- UTC epoch milliseconds
+          time_zone      TEXT    NOT NULL, -- the site's zone when the leg was read, to show it in the site's time
           answered_at    INTEGER,
           ended_at       INTEGER,
           src            TEXT    NOT NULL,
@@ -59,6 +60,7 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX cdr_site_started ON cdr (site_id, started_at);
         CREATE TABLE cdr_sync (
           site_id    TEXT    PRIMARY KEY,
+          source     TEXT    NOT NULL, -- what was synced (vendor, address, zone): another source starts over
           synced_to  INTEGER NOT NULL, -- everything up to here (UTC epoch ms) has been fetched
           updated_at INTEGER NOT NULL
         ) STRICT;

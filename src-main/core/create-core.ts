@@ -21,7 +21,7 @@ import { createAdapter } from '../pbx/create-adapter.js';
 import { PbxService } from '../pbx/pbx-service.js';
 import { PreferencesService } from '../settings/preferences-service.js';
 import { SiteStatusBoard } from '../sites/site-status-board.js';
-import { CdrSync } from '../sync/cdr-sync.js';
+import { CdrSync, cdrSourceOf } from '../sync/cdr-sync.js';
 import { dataPaths } from './data-paths.js';
 import { EventBus } from './event-bus.js';
 
@@ -87,9 +87,16 @@ export function createCore(options: CoreOptions): Core {
   const live = new LiveService({ sites, preferences, bus, log, linkTimings: options.linkTimings });
   live.syncSites();
   const pbx = new PbxService({ sites, board, bus, log });
-  const history = db
-    ? new CdrSync({ repo: new CdrRepo(db), adapterFor: (id) => pbx.adapterFor(id, 'cdr.fetch'), log })
+  const cdrRepo = db ? new CdrRepo(db) : null;
+  const history = cdrRepo
+    ? new CdrSync({ repo: cdrRepo, adapterFor: (id) => pbx.adapterFor(id, 'cdr.fetch'), sourceOf: (id) => cdrSourceOf(sites.find(id)), log })
     : null;
+  // A removed site's call history goes with it (the confirmation says so).
+  bus.subscribe((event) => {
+    if (event !== 'sites:changed' || !cdrRepo) return;
+    const known = new Set(sites.list().map((site) => site.id));
+    for (const id of cdrRepo.siteIds()) if (!known.has(id)) cdrRepo.forgetSite(id);
+  });
   const demo = new DemoSites({ sites, bus, log });
   demo.resume().catch((err: unknown) => log.error('demo PBX did not start', { message: String(err) }));
   const info: AppInfo = {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SiteView } from '../../src-shared/domain/site.js';
+import { AppError } from '../../src-shared/errors.js';
 import type { SiteInput } from '../../src-shared/schemas/site.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../logging/logger.js';
@@ -42,7 +43,9 @@ export class DemoSites {
     // Removing a demo site stops its PBX: no traffic runs for a site nobody can see.
     deps.bus.subscribe((event) => {
       if (event !== 'sites:changed') return;
-      for (const vendor of this.running.keys()) if (!this.starting.has(vendor) && !this.demoSite(vendor)) void this.stopOne(vendor);
+      for (const vendor of this.running.keys()) {
+        if (!this.starting.has(vendor) && !this.demoSite(vendor)) this.stopOne(vendor).catch((err: unknown) => deps.log.warn('demo PBX did not stop cleanly', { vendor, message: String(err) }));
+      }
     });
   }
 
@@ -97,10 +100,23 @@ export class DemoSites {
       throw err;
     }
     this.running.set(vendor, { ami, api });
+    try {
+      if (existing && !this.demoSite(vendor)) throw new AppError('NOT_FOUND', 'The demo site was removed while its PBX was starting');
+      return this.saveSite(vendor, ami, api, secret);
+    } catch (err) {
+      // The site went away meanwhile (or would not save): no simulator may outlive it.
+      await this.stopOne(vendor);
+      throw err;
+    }
+  }
+
+  private saveSite(vendor: DemoVendor, ami: AmiSimulator, api: DemoApi | null, secret: string): SiteView {
+    const existing = this.demoSite(vendor);
     const input: SiteInput = {
       name: existing?.name ?? DEMO_NAMES[vendor],
       vendor,
-      timeZone: existing?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      // The vendor simulators date their calls in UTC; the AMI-only demo has no dates of its own.
+      timeZone: existing?.timeZone ?? (vendor === 'asterisk' ? Intl.DateTimeFormat().resolvedOptions().timeZone : 'UTC'),
       api: api ? { baseUrl: api.baseUrl, username: api.username, secret: api.secret || undefined } : null,
       ami: { host: '127.0.0.1', port: ami.port, username: DEMO_USER, secret, context: DEMO_CONTEXT },
       tls: { pinnedFingerprint256: null },

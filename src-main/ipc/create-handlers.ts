@@ -52,7 +52,7 @@ export function createHandlers(services: HandlerServices): Handlers {
     'sites:remove': ({ id }) => sites.remove(id),
     'sites:test': ({ siteId, site }) => tester.test(siteId, site),
     'sites:list-statuses': () => sites.statuses(),
-    'sites:get-capabilities': ({ id }) => services.pbx.capabilities(id),
+    'sites:get-capabilities': ({ id, recheck }) => services.pbx.capabilities(id, recheck ?? false),
     'extensions:list': ({ id }) => services.pbx.listExtensions(id),
     'history:sync': ({ id }) => {
       if (!services.history) throw new AppError('STORAGE', 'The cache is unavailable, so call history cannot be kept');

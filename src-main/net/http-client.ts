@@ -1,5 +1,6 @@
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { AppError } from '../../src-shared/errors.js';
 import type { Logger } from '../logging/logger.js';
@@ -34,8 +35,13 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Safe to send twice. Default: true for GET, HEAD, PUT and DELETE. */
   idempotent?: boolean;
-  /** Write a 2xx body here instead of buffering it (downloads); the response's `body` is then empty. Other answers are buffered as usual. */
+  /**
+   * Write the body here instead of buffering it (downloads); the response's `body` is then empty.
+   * Only answers `streamIf` accepts are streamed (default: any 2xx); others are buffered as usual,
+   * so an error page never lands in the file.
+   */
   sink?: Writable;
+  streamIf?: (status: number, headers: IncomingHttpHeaders) => boolean;
   /** Bodies larger than this are refused (buffered responses only). Default 64 MiB. */
   maxBodyBytes?: number;
   signal?: AbortSignal;
@@ -48,6 +54,8 @@ export interface HttpResponse {
   body: Buffer;
   /** Bytes received (also for sunk bodies). */
   bytes: number;
+  /** The body went to the request's sink (`body` is then empty). */
+  streamed: boolean;
 }
 
 export interface HttpClientOptions {
@@ -179,18 +187,25 @@ export class HttpClient {
     const label = this.describe(req);
 
     let request: ClientRequest;
+    let socket: TLSSocket | null = null;
     try {
       if (this.base.protocol === 'https:') {
-        const { socket } = await connectVerified({ host: this.host, port: this.port, pinnedFingerprint256: this.options.pinnedFingerprint256, timeoutMs });
+        ({ socket } = await connectVerified({ host: this.host, port: this.port, pinnedFingerprint256: this.options.pinnedFingerprint256, timeoutMs }));
+        const verified = socket;
         // No agent: with one, Node would ignore createConnection and open a CA-verified socket of its own.
-        request = httpsRequest({ method: req.method, path, headers, host: this.host, port: this.port, createConnection: () => socket });
+        request = httpsRequest({ method: req.method, path, headers, host: this.host, port: this.port, createConnection: () => verified });
       } else {
         request = httpRequest({ method: req.method, path, headers, host: this.host, port: this.port, agent: false });
       }
     } catch (err) {
+      socket?.destroy();
+      // A header Node refuses to send (a CR/LF or a character outside Latin-1 in a credential).
+      if ((err as NodeJS.ErrnoException).code === 'ERR_INVALID_CHAR' || (err as NodeJS.ErrnoException).code === 'ERR_INVALID_HTTP_TOKEN') {
+        throw new AppError('VALIDATION', 'A credential or value of this site cannot be sent in an HTTP header', { where: this.where });
+      }
       const error = socketError(err, this.where);
       this.options.logger.debug('http failed', { request: label, code: error.code, ms: Math.round(performance.now() - started) });
-      // A refused or unverified connection never reached the server: safe to try again, except distrust.
+      // A refused connection never reached the server (the request's own retry budget decides); distrust is final.
       throw error.code === 'TLS_UNTRUSTED' ? error : new Retryable(error);
     }
 
@@ -202,7 +217,9 @@ export class HttpClient {
     } catch (err) {
       const error = err instanceof Retryable ? err.error : socketError(err, this.where);
       this.options.logger.debug('http failed', { request: label, code: error.code, ms: Math.round(performance.now() - started) });
-      throw err instanceof Retryable ? err : new Retryable(error);
+      // Network trouble may pass; a typed refusal (too large, cancelled, a failing sink) will not.
+      if (err instanceof Retryable || err instanceof AppError) throw err;
+      throw new Retryable(error);
     }
   }
 
@@ -221,10 +238,8 @@ export class HttpClient {
         request.destroy();
         reject(error);
       });
-      const timer = setTimeout(
-        () => fail(new Retryable(new AppError('TIMEOUT', `${this.where} did not answer within ${timeoutMs} ms`, { where: this.where, timeoutMs }))),
-        Math.max(1, deadline - performance.now()),
-      );
+      const timedOut = () => fail(new Retryable(new AppError('TIMEOUT', `${this.where} did not answer within ${timeoutMs} ms`, { where: this.where, timeoutMs })));
+      let timer = setTimeout(timedOut, Math.max(1, deadline - performance.now()));
       const onAbort = () => fail(cancelled());
       if (req.signal?.aborted) {
         onAbort();
@@ -237,10 +252,21 @@ export class HttpClient {
         const chunks: Buffer[] = [];
         let received = 0;
         const status = res.statusCode ?? 0;
-        const sink = status >= 200 && status < 300 ? req.sink : undefined;
+        const accept = req.streamIf ?? ((code: number) => code >= 200 && code < 300);
+        const sink = req.sink && accept(status, res.headers) ? req.sink : undefined;
+        if (sink) {
+          const broken = () => fail(new AppError('STORAGE', 'The download could not be written', { where: this.where, received }));
+          sink.once('error', broken);
+          sink.once('close', () => {
+            if (!settled) broken();
+          });
+        }
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
           if (sink) {
+            // A long download is fine as long as it keeps moving: the deadline becomes an idle limit.
+            clearTimeout(timer);
+            timer = setTimeout(timedOut, timeoutMs);
             if (!sink.write(chunk)) {
               res.pause();
               sink.once('drain', () => res.resume());
@@ -262,7 +288,7 @@ export class HttpClient {
             return;
           }
           finish(() =>
-            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks), bytes: received }),
+            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks), bytes: received, streamed: sink !== undefined }),
           );
         });
       });

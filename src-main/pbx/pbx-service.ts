@@ -11,6 +11,9 @@ import type { PbxAdapter } from './adapter.js';
 import { createAdapter } from './create-adapter.js';
 import { siteCapabilities } from './site-capabilities.js';
 
+/** How long the Sites page waits for a login before showing the table without the API's identity. */
+const LOGIN_CHECK_MS = 10_000;
+
 interface SiteAdapter {
   /** What the adapter was built with; a change of address, trust or secret builds a new one. */
   key: string;
@@ -43,17 +46,22 @@ export class PbxService {
     return entry;
   }
 
-  /** The site's capability table, and its API's generation and version (a login finds them out). */
-  async capabilities(siteId: string): Promise<SiteCapabilities> {
+  /**
+   * The site's capability table, and its API's generation and version (a login finds them out,
+   * once, or again when `recheck` asks). The login is bounded: the table itself needs no network.
+   */
+  async capabilities(siteId: string, recheck = false): Promise<SiteCapabilities> {
     const site = this.deps.sites.find(siteId);
     const entry = this.entry(site);
     let identityError: SiteCapabilities['identityError'] = null;
-    if (entry.adapter && !entry.identity) {
+    if (entry.adapter && (!entry.identity || recheck)) {
       const started = performance.now();
       try {
-        entry.identity = await entry.adapter.connect();
+        entry.identity = await entry.adapter.connect(AbortSignal.timeout(LOGIN_CHECK_MS));
       } catch (err) {
-        identityError = toAppError(err).toShape();
+        entry.identity = null;
+        const error = toAppError(err);
+        identityError = error.code === 'CANCELLED' ? { code: 'TIMEOUT', message: `No answer from the API within ${LOGIN_CHECK_MS / 1000} s` } : error.toShape();
       }
       // A login is as good a test of the API as "Test connection": the status bar says so.
       const latencyMs = performance.now() - started;
@@ -66,7 +74,7 @@ export class PbxService {
     return {
       siteId,
       apiSupported: site.api === null || entry.adapter !== null,
-      capabilities: siteCapabilities(entry.adapter?.capabilities() ?? null, site.ami !== null),
+      capabilities: siteCapabilities(entry.adapter?.capabilities() ?? null, site.ami !== null, site.api !== null),
       identity: entry.identity,
       identityError,
     };
@@ -76,7 +84,7 @@ export class PbxService {
   adapterFor(siteId: string, capability: CapabilityKey): PbxAdapter {
     const site = this.deps.sites.find(siteId);
     const entry = this.entry(site);
-    const can = siteCapabilities(entry.adapter?.capabilities() ?? null, site.ami !== null)[capability];
+    const can = siteCapabilities(entry.adapter?.capabilities() ?? null, site.ami !== null, site.api !== null)[capability];
     if (can.via !== 'api' || !entry.adapter) {
       throw new AppError('NOT_SUPPORTED', `${capability} is not available for this site`, { capability, reason: can.via === 'none' ? can.reason : 'capability.reason.viaAmi' });
     }
@@ -89,8 +97,8 @@ export class PbxService {
   }
 }
 
-/** Vendor fields that hold a credential (secret, md5secret, password…) never leave main. */
-const SECRET_FIELD = /secret|pass/i;
+/** Vendor fields that hold a credential (secret, md5secret, password, voicemail pin, vmpwd, tokens, keys) never leave main. */
+const SECRET_FIELD = /secret|pass|pin|pwd|token|key/i;
 
 /** An extension as the renderer sees it: its secret replaced by whether it has one. */
 function toView(siteId: string, extension: PbxExtension): ExtensionView {

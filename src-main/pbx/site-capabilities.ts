@@ -22,11 +22,17 @@ const AMI_CAN: ReadonlySet<CapabilityKey> = new Set([
 
 const NO_CONFIG_OVER_AMI = 'capability.reason.amiHasNoConfig';
 const NEEDS_AMI = 'capability.reason.needsAmi';
+const API_NOT_SPOKEN = 'capability.reason.apiNotSpoken';
 
-export function siteCapabilities(adapter: Capabilities | null, hasAmi: boolean): Capabilities {
+/**
+ * `adapter`: the adapter's table, or null when there is none: either the site has no web API (plain
+ * Asterisk) or Switchboard does not speak its vendor's API (`hasApi`).
+ */
+export function siteCapabilities(adapter: Capabilities | null, hasAmi: boolean, hasApi = false): Capabilities {
   const out = {} as Record<CapabilityKey, Capability>;
+  const without = hasApi ? API_NOT_SPOKEN : NO_CONFIG_OVER_AMI;
   for (const key of CAPABILITY_KEYS) {
-    const declared: Capability = adapter?.[key] ?? (AMI_CAN.has(key) ? { via: 'ami', note: null } : { via: 'none', reason: NO_CONFIG_OVER_AMI });
+    const declared: Capability = adapter?.[key] ?? (AMI_CAN.has(key) ? { via: 'ami', note: null } : { via: 'none', reason: without });
     out[key] = declared.via === 'ami' && !hasAmi ? { via: 'none', reason: NEEDS_AMI } : declared;
   }
   return out;

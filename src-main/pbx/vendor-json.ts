@@ -3,23 +3,28 @@ import { AppError } from '../../src-shared/errors.js';
 /*
  * Reading what vendor APIs send: bodies that may not be JSON, values that are strings when they
  * should be numbers, nulls where a field is missing. Anything unexpected becomes a PBX_ERROR that
- * says what was wrong, with a short excerpt (never a header, so never a credential).
+ * says what was wrong without quoting the body: error pages of some vendors carry credentials
+ * (Issabel's 500 page prints the AMI secret), and errors reach the renderer and the log.
  */
 
 export type JsonRecord = Record<string, unknown>;
 
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+/** What a body that is not JSON looks like, in words that quote nothing of it. */
+function describeBody(text: string): string {
+  const start = text.trimStart();
+  if (start === '') return 'an empty answer';
+  if (start.startsWith('<')) return 'an HTML page';
+  return `${text.length} bytes of text`;
 }
 
-/** The body as JSON, or PBX_ERROR naming what the PBX sent instead. */
+/** The body as JSON, or PBX_ERROR saying what kind of answer came instead. */
 export function parseJsonBody(body: Buffer, what: string): unknown {
   const text = body.toString('utf8');
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError('PBX_ERROR', `The PBX answered ${what} with something that is not JSON: "${excerpt(text)}"`, { what, excerpt: excerpt(text) });
+    const kind = describeBody(text);
+    throw new AppError('PBX_ERROR', `The PBX answered ${what} with ${kind} instead of JSON`, { what, answer: kind });
   }
 }
 

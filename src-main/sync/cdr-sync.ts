@@ -2,9 +2,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { HistorySyncProgress } from '../../src-shared/domain/pbx-views.js';
 import type { CdrRecord } from '../../src-shared/domain/pbx.js';
 import { AppError } from '../../src-shared/errors.js';
-import type { CdrRepo } from '../cache/cdr-repo.js';
+import type { CdrRepo, CdrSource } from '../cache/cdr-repo.js';
 import type { Logger } from '../logging/logger.js';
 import type { PbxAdapter } from '../pbx/adapter.js';
+import type { StoredSite } from '../settings/stored-site.js';
 
 /*
  * Brings a site's call history into the cache: from its high-water mark (or a year back on the
@@ -19,10 +20,17 @@ const FIRST_SYNC_MS = 365 * 86_400_000;
 const CHUNK = 500;
 
 
+/** A site's history source: a new vendor, address or zone means its history is read anew. */
+export function cdrSourceOf(site: StoredSite): CdrSource {
+  return { timeZone: site.timeZone, source: JSON.stringify([site.vendor, site.api?.baseUrl ?? null, site.timeZone]) };
+}
+
 export interface CdrSyncDeps {
   repo: CdrRepo;
   /** The site's adapter for `cdr.fetch`, or NOT_SUPPORTED with the reason. */
   adapterFor(siteId: string): PbxAdapter;
+  /** The site's zone and the identity of its PBX. */
+  sourceOf(siteId: string): CdrSource;
   log: Logger;
   now?: () => number;
 }
@@ -44,8 +52,9 @@ export class CdrSync {
 
   private async run(siteId: string, options: { signal?: AbortSignal; onProgress?: (progress: HistorySyncProgress) => void }): Promise<HistorySyncProgress> {
     const adapter = this.deps.adapterFor(siteId);
+    const source = this.deps.sourceOf(siteId);
     const now = (this.deps.now ?? Date.now)();
-    const mark = this.deps.repo.syncedTo(siteId);
+    const mark = this.deps.repo.syncedTo(siteId, source.source);
     const from = mark === null ? now - FIRST_SYNC_MS : Math.max(0, mark - OVERLAP_MS);
     const progress: HistorySyncProgress = { siteId, stored: 0, syncedTo: mark ?? from, from, to: now };
     const started = performance.now();
@@ -53,7 +62,7 @@ export class CdrSync {
       window: { from, to: now },
       signal: options.signal,
       onBatch: async (records, coveredTo) => {
-        await this.store(siteId, records, Math.min(coveredTo, now), progress, options.signal);
+        await this.store(siteId, source, records, Math.min(coveredTo, now), progress, options.signal);
         options.onProgress?.({ ...progress });
       },
     });
@@ -61,13 +70,13 @@ export class CdrSync {
     return progress;
   }
 
-  private async store(siteId: string, records: readonly CdrRecord[], coveredTo: number, progress: HistorySyncProgress, signal?: AbortSignal): Promise<void> {
+  private async store(siteId: string, source: CdrSource, records: readonly CdrRecord[], coveredTo: number, progress: HistorySyncProgress, signal?: AbortSignal): Promise<void> {
     for (let i = 0; i < records.length || i === 0; i += CHUNK) {
       if (signal?.aborted) throw new AppError('CANCELLED', 'Call history sync cancelled');
       const chunk = records.slice(i, i + CHUNK);
       // Only the batch's last chunk moves the mark: before it, the batch is not all stored.
       const last = i + CHUNK >= records.length;
-      this.deps.repo.store(siteId, chunk, last ? coveredTo : progress.syncedTo, (this.deps.now ?? Date.now)());
+      this.deps.repo.store(siteId, source, chunk, last ? coveredTo : progress.syncedTo, (this.deps.now ?? Date.now)());
       progress.stored += chunk.length;
       if (last) progress.syncedTo = Math.max(progress.syncedTo, coveredTo);
       await nextTurn();

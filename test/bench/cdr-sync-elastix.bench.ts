@@ -33,7 +33,7 @@ try {
   const repo = new CdrRepo(db);
   const http = new HttpClient({ baseUrl: `${url}/api/api.php`, pinnedFingerprint256: null, logger: log });
   const adapter = new ElastixAdapter({ http, key, timeZone: 'UTC' });
-  const sync = new CdrSync({ repo, adapterFor: () => adapter, log, now: () => NOW });
+  const sync = new CdrSync({ repo, adapterFor: () => adapter, sourceOf: () => ({ timeZone: 'UTC', source: url }), log, now: () => NOW });
 
   const started = performance.now();
   await sync.sync(SITE);

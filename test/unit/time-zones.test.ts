@@ -33,6 +33,15 @@ describe('ZoneClock', () => {
     expect(madrid.toUtc('2026-10-25 01:59:59')).toBe(utc('2026-10-24T23:59:59'));
   });
 
+  it('gets a zone that changes at a quarter hour right, whatever it converted before (Chatham, 02:45 local)', () => {
+    // 2026-04-05: Chatham leaves summer time (+13:45) for +12:45 at 03:45 local, back to 02:45.
+    const seenBefore = new ZoneClock('Pacific/Chatham');
+    seenBefore.toUtc('2026-04-05 03:44:00');
+    const fresh = new ZoneClock('Pacific/Chatham');
+    expect(seenBefore.toUtc('2026-04-05 03:47:00')).toBe(fresh.toUtc('2026-04-05 03:47:00'));
+    expect(fresh.toUtc('2026-04-05 03:47:00')).toBe(utc('2026-04-04T15:02:00'));
+  });
+
   it('refuses text that is not a real local time', () => {
     for (const bad of ['2026-02-30 10:00:00', '2026-13-01 00:00:00', '2026-01-01 24:00:00', '2026-01-01', '', '0000-00-00 00:00:00', '2026-01-01 10:00:60']) {
       expect(madrid.toUtc(bad)).toBeNull();

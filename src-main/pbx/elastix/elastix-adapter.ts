@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Writable } from 'node:stream';
 import type {
   ApiIdentity,
@@ -36,6 +37,21 @@ export interface ElastixAdapterOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Whether what the PBX holds now has what was sent (undefined: not sent, not checked). */
+function stored(extension: PbxExtension, sent: { name?: string; secret?: string }): boolean {
+  return (sent.name === undefined || extension.name === sent.name.trim()) && (sent.secret === undefined || extension.secret === sent.secret);
+}
+
+/** `YYYY-MM-DD HH:MM:SS` of a wall-clock instant given as ms (the local time read as if it were UTC). */
+function wallText(wallMs: number): string {
+  return new Date(wallMs).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** getwavfile's file answer (`application/octet-stream;`), as opposed to its 200 text and 404 JSON errors. */
+function isFileAnswer(status: number, headers: IncomingHttpHeaders): boolean {
+  return status === 200 && String(headers['content-type'] ?? '').startsWith('application/octet-stream');
+}
 
 export class ElastixAdapter extends BaseAdapter {
   readonly vendor = 'elastix' as const;
@@ -83,9 +99,11 @@ export class ElastixAdapter extends BaseAdapter {
     if (await this.getExtension(number)) throw new AppError('CONFLICT', `Extension ${number} already exists`, { extension: number });
     const keywords = { ...newExtensionKeywords(number, change.name, change.secret ?? ''), ...change.fields };
     if (change.callerId) keywords.callerid = change.callerId;
-    await this.api.write('addextension', { account: number, name: change.name, ...keywords });
+    await this.api.write('addextension', { ...keywords, account: number, name: change.name });
     const created = await this.getExtension(number);
-    if (!created) throw new AppError('PBX_ERROR', `The PBX said it created extension ${number}, but it is not there`, { extension: number });
+    if (!created || !stored(created, { name: change.name, secret: change.secret })) {
+      throw new AppError('PBX_ERROR', `The PBX said it created extension ${number}, but it is not there as sent`, { extension: number });
+    }
     return created;
   }
 
@@ -102,7 +120,10 @@ export class ElastixAdapter extends BaseAdapter {
     for (const key of SIP_KEYWORDS) form[key] = keywords[key] ?? '';
     await this.api.write('updateextension', form);
     const updated = await this.getExtension(number);
-    if (!updated) throw new AppError('PBX_ERROR', `Extension ${number} is gone after the update`, { extension: number });
+    // The API answers UPDATE OK even when its SQL failed (§3): only what is read back counts.
+    if (!updated || !stored(updated, { name: change.name, secret: change.secret })) {
+      throw new AppError('PBX_ERROR', `The PBX did not store the change to extension ${number}`, { extension: number });
+    }
     return updated;
   }
 
@@ -130,12 +151,19 @@ export class ElastixAdapter extends BaseAdapter {
 
   override async setFollowMe(number: string, followMe: FollowMe | null): Promise<void> {
     const form = followMe ? followMeForm(number, followMe) : null;
+    const before = await this.getFollowMe(number);
     // Never updatefollowmeextension: it has no WHERE and rewrites every row (§7).
     await this.api.write('deletefollowmeextension', { grpnum: number });
-    if (form) await this.api.write('addfollowmeextension', form);
-    const now = await this.getFollowMe(number);
-    if (form ? now?.numbers.join('-') !== form.grplist : now !== null) {
-      throw new AppError('PBX_ERROR', `The PBX did not store the follow-me of ${number} as sent`, { extension: number });
+    try {
+      if (form) await this.api.write('addfollowmeextension', form);
+      const now = await this.getFollowMe(number);
+      if (form ? now?.numbers.join('-') !== form.grplist : now !== null) {
+        throw new AppError('PBX_ERROR', `The PBX did not store the follow-me of ${number} as sent`, { extension: number });
+      }
+    } catch (err) {
+      // The old follow-me is already deleted: put it back rather than leave the extension without one.
+      if (before && form) await this.api.write('addfollowmeextension', followMeForm(number, before)).catch(() => undefined);
+      throw err;
     }
   }
 
@@ -149,8 +177,8 @@ export class ElastixAdapter extends BaseAdapter {
       const to = Math.min(end, from + span - 1000);
       const rows = await this.cdrWindow(from, to, fetch.signal);
       if (rows === null) {
-        // Filled the limit: there may be more rows than we got. Halve the window and ask again.
-        span = Math.max(1000, Math.floor(span / 2 / 1000) * 1000);
+        // Filled the limit: there may be more rows than we got. Halve this window and ask again.
+        span = Math.max(1000, Math.floor((to - from + 1000) / 2 / 1000) * 1000);
         continue;
       }
       rows.sort((a, b) => a.startedAt - b.startedAt);
@@ -163,12 +191,22 @@ export class ElastixAdapter extends BaseAdapter {
     return delivered;
   }
 
-  /** The rows of [from, to] (whole seconds, both inclusive), or null when the answer hit the limit. */
+  /**
+   * The rows that started in [from, to + 999] (UTC ms), or null when the answer hit the limit.
+   * The API filters by local wall-clock text, which a DST change makes ambiguous (the autumn hour
+   * happens twice) or inverted: the local range is widened by the change and the rows are then
+   * kept by their UTC start, so each row belongs to exactly one window.
+   */
   private async cdrWindow(from: number, to: number, signal?: AbortSignal): Promise<CdrRecord[] | null> {
+    const last = to + 999;
+    const before = this.clock.offsetAt(from);
+    const after = this.clock.offsetAt(last);
+    const wallFrom = from + Math.min(before, after);
+    const wallTo = last + Math.max(before, after);
     // A single second with more rows than the limit: raise the limit rather than split.
     const limit = to === from ? this.cdrLimit * 100 : this.cdrLimit;
     const body = await this.api.json('cdrreport', {
-      form: { start_date: this.clock.toLocal(from), end_date: this.clock.toLocal(to), status: 'ALL', limit: String(limit) },
+      form: { start_date: wallText(wallFrom), end_date: wallText(wallTo), status: 'ALL', limit: String(limit) },
       read: true,
       timeoutMs: 60_000,
       signal,
@@ -178,8 +216,7 @@ export class ElastixAdapter extends BaseAdapter {
     const out: CdrRecord[] = [];
     for (const row of rows) {
       const record = cdrOf(row, this.clock);
-      // Local times in an autumn fold may land just outside the UTC window; they belong to this answer.
-      if (record) out.push(record);
+      if (record && record.startedAt >= from && record.startedAt <= last) out.push(record);
     }
     return out;
   }
@@ -193,9 +230,10 @@ export class ElastixAdapter extends BaseAdapter {
     const day = this.clock.toLocal(record.startedAt).slice(0, 10).replace(/-/g, '/');
     // FreePBX ≥ 2.11 files by day; older Elastix keeps the spool flat (§5).
     for (const name of [`/${day}/${file}`, `/${file}`]) {
-      const response = await this.api.call('getwavfile', { query: { name }, read: true, sink, signal, timeoutMs: 120_000 });
-      if (response.status === 200) return { bytes: response.bytes };
-      if (response.status !== 404) throw new AppError('PBX_ERROR', `The Elastix API answered getwavfile with HTTP ${response.status}`, { status: response.status });
+      // Only the file itself is streamed: the API's auth errors are 200 text (§2), never audio.
+      const response = await this.api.call('getwavfile', { query: { name }, read: true, sink, streamIf: isFileAnswer, signal, timeoutMs: 120_000 });
+      if (response.streamed) return { bytes: response.bytes };
+      if (response.status !== 404) throw new AppError('PBX_ERROR', `The Elastix API answered getwavfile with HTTP ${response.status} instead of the file`, { status: response.status });
     }
     throw new AppError('NOT_FOUND', `The PBX has no recording ${file}`, { recordingFile: file });
   }

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { AppError } from '../../../src-shared/errors.js';
-import type { HttpClient, HttpResponse } from '../../net/http-client.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../net/http-client.js';
 import { parseJsonBody } from '../vendor-json.js';
 
 /*
@@ -24,6 +24,8 @@ export interface ElastixCall {
   read: boolean;
   timeoutMs?: number;
   sink?: Writable;
+  /** Which answers go to the sink; others are buffered and checked like any answer. */
+  streamIf?: HttpRequest['streamIf'];
   signal?: AbortSignal;
 }
 
@@ -43,6 +45,7 @@ export class ElastixApi {
       idempotent: options.read,
       timeoutMs: options.timeoutMs,
       sink: options.sink,
+      streamIf: options.streamIf,
       signal: options.signal,
     });
     if (response.status >= 500) throw new AppError('PBX_ERROR', `The Elastix API failed with HTTP ${response.status} on ${cmd}`, { status: response.status, cmd });

@@ -137,18 +137,20 @@ const DISPOSITIONS: Record<string, CdrDisposition> = { ANSWERED: 'answered', 'NO
 /**
  * One `cdrreport` row. FreePBX 2.11's table has no sequence or linkedid, and one channel can write
  * several rows (a transfer, a follow-me), so a row is told apart by its uniqueid with its
- * destination and start. Null when the row has no usable identity or date.
+ * destination and its date as the PBX wrote it (text, so the key does not move with the zone).
+ * Null when the row has no usable identity or date.
  */
 export function cdrOf(row: JsonRecord, clock: ZoneClock): CdrRecord | null {
   const uniqueid = text(row, 'uniqueid');
-  const startedAt = clock.toUtc(text(row, 'calldate'));
+  const calldate = text(row, 'calldate');
+  const startedAt = clock.toUtc(calldate);
   if (uniqueid === '' || startedAt === null) return null;
   const durationS = count(row, 'duration');
   const billS = count(row, 'billsec');
   const endedAt = startedAt + durationS * 1000;
   const recording = text(row, 'recordingfile');
   return {
-    key: `${uniqueid}|${text(row, 'dst')}|${text(row, 'dstchannel')}|${startedAt}`,
+    key: `${uniqueid}|${text(row, 'dst')}|${text(row, 'dstchannel')}|${calldate}`,
     uniqueid,
     linkedid: null,
     startedAt,

@@ -126,10 +126,43 @@ describe('HttpClient requests', () => {
     expect(Buffer.concat(chunks).equals(payload)).toBe(true);
   });
 
-  it('refuses a body larger than the caller allows', async () => {
+  it('refuses a body larger than the caller allows, once: asking again would not make it smaller', async () => {
     const server = await serve(() => ({ status: 200, body: Buffer.alloc(10_000) }));
-    const error = await rejection(client(server, { retries: 0 }).request({ method: 'GET', path: '/big', maxBodyBytes: 1000 }));
+    const error = await rejection(client(server).request({ method: 'GET', path: '/big', maxBodyBytes: 1000 }));
     expect(error.code).toBe('PBX_ERROR');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('streams only the answers the caller accepts: an error page or a text answer never lands in the file', async () => {
+    const server = await serve((req) =>
+      req.path.endsWith('/missing')
+        ? { status: 404, headers: { 'Content-Type': 'application/json' }, body: '{"status": "File not found", "code": 404}' }
+        : { status: 200, headers: { 'Content-Type': 'text/html' }, body: 'key not matched' },
+    );
+    const sink = new PassThrough();
+    const written: Buffer[] = [];
+    sink.on('data', (c: Buffer) => written.push(c));
+    const missing = await client(server).request({ method: 'GET', path: '/missing', sink });
+    expect(missing.body.toString()).toContain('File not found');
+    const refused = await client(server).request({ method: 'GET', path: '/file', sink, streamIf: (_status, headers) => headers['content-type'] === 'application/octet-stream' });
+    expect(refused.body.toString()).toBe('key not matched');
+    expect(written).toEqual([]);
+  });
+
+  it('fails a download whose file cannot be written with STORAGE, without asking again', async () => {
+    const server = await serve(() => ({ status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.alloc(200_000, 1) }));
+    const sink = new PassThrough({ highWaterMark: 16 });
+    sink.once('data', () => sink.destroy(new Error('ENOSPC: no space left on device')));
+    const error = await rejection(client(server).request({ method: 'GET', path: '/file', sink }));
+    expect(error.code).toBe('STORAGE');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses a credential that cannot travel in a header, before connecting', async () => {
+    const server = await serve(ok);
+    const error = await rejection(client(server).request({ method: 'GET', path: '/x', headers: { Authorization: 'key\r\nX-Injected: 1' } }));
+    expect(error.code).toBe('VALIDATION');
+    expect(server.requests).toHaveLength(0);
   });
 
   it('keeps the cookies a server sets and sends them back', async () => {

@@ -160,12 +160,30 @@ describe('Elastix extension writes', () => {
     covered.add('extension-crud.json#add-existing');
   });
 
-  it('updates by sending every keyword back, so nothing is blanked', async () => {
-    const { adapter, server } = await adapterFor(sipextensions, on('updateextension', { file: 'extension-crud.json', name: 'update-partial-danger' }));
-    await adapter.updateExtension('100', { name: 'Lowis Lane' });
+  const before = (exchange('elastix', 'sipextensions.json', 0).response.body as Record<string, Record<string, string>>)['100'];
+  const renamed: SimResponse = { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ '100': { ...before, callerid: 'Lowis Lane <100>' } }) };
+
+  it('updates by sending every keyword back, so nothing is blanked, and reads the change back', async () => {
+    let updated = false;
+    const { adapter, server } = await adapterFor(
+      (r) => (r.query.get('cmd') === 'sipextensions' && updated ? renamed : undefined),
+      sipextensions,
+      (r) => {
+        const answer = on('updateextension', { file: 'extension-crud.json', name: 'update-partial-danger' })(r);
+        if (answer) updated = true;
+        return answer;
+      },
+    );
+    expect(await adapter.updateExtension('100', { name: 'Lowis Lane' })).toMatchObject({ name: 'Lowis Lane' });
     const sent = form(server.requests.find((r) => r.query.get('cmd') === 'updateextension')!);
-    const before = (exchange('elastix', 'sipextensions.json', 0).response.body as Record<string, Record<string, string>>)['100'];
     expect(sent).toEqual({ ...before, account: '100', name: 'Lowis Lane', callerid: 'Lowis Lane <100>' });
+  });
+
+  it('says an update failed when the PBX answered UPDATE OK but holds the old values', async () => {
+    const { adapter } = await adapterFor(sipextensions, on('updateextension', { file: 'extension-crud.json', name: 'update-partial-danger' }));
+    const error = await rejection(adapter.updateExtension('100', { name: 'Lowis Lane' }));
+    expect(error.code).toBe('PBX_ERROR');
+    expect(error.message).toContain('did not store the change to extension 100');
   });
 
   it('deletes and checks the extension is gone, reporting each one', async () => {
@@ -205,11 +223,13 @@ describe('Elastix follow-me', () => {
         return answer;
       },
       (r) => (r.query.get('cmd') === 'getfollowmeextension' && stored ? recordedResponse(exchange('elastix', 'followme.json', 'get'), true) : undefined),
+      on('getfollowmeextension', { file: 'followme.json', name: 'get-none' }),
     );
     await adapter.setFollowMe('100', recorded);
     const cmds = server.requests.map((r) => r.query.get('cmd'));
-    expect(cmds).toEqual(['deletefollowmeextension', 'addfollowmeextension', 'getfollowmeextension']);
-    expect(form(server.requests[1])).toEqual(recordedForm('followme.json', 'add'));
+    // What was there is read first, so it can be put back if the new one does not take.
+    expect(cmds).toEqual(['getfollowmeextension', 'deletefollowmeextension', 'addfollowmeextension', 'getfollowmeextension']);
+    expect(form(server.requests[2])).toEqual(recordedForm('followme.json', 'add'));
     covered.add('followme.json#update-NEVER-USE');
   });
 

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +95,20 @@ describe('A site’s vendor API through the core', () => {
     expect(error).toBeUndefined();
     expect(result?.stored).toBe(sim.state.cdrs.filter((row) => row.dst !== 's').length);
     expect(seen.at(-1)).toBe(result?.stored);
+
+    // Removing the site takes its history out of the cache file too.
+    const cache = join(dir, 'data', 'cache.sqlite');
+    const legs = () => {
+      const db = new BetterSqlite3(cache, { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM cdr WHERE site_id = ?').get(id) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    expect(legs()).toBe(result?.stored);
+    await call('sites:remove', { id });
+    expect(legs()).toBe(0);
   });
 
   it('refuses to list extensions of a site whose PBX cannot, with the reason', async () => {

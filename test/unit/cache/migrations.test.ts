@@ -121,9 +121,9 @@ describe('migration 2: cdr and cdr_sync', () => {
     return db;
   }
 
-  const LEG = "('s1', 'k1', '1700000000.1', NULL, 1700000000000, NULL, NULL, '100', '101', 'Ana', 'from-internal', 'SIP/100-1', 'SIP/101-2', 'Dial', 12, 0, 'no-answer', NULL)";
+  const LEG = "('s1', 'k1', '1700000000.1', NULL, 1700000000000, 'Europe/Madrid', NULL, NULL, '100', '101', 'Ana', 'from-internal', 'SIP/100-1', 'SIP/101-2', 'Dial', 12, 0, 'no-answer', NULL)";
   const COLUMNS =
-    '(site_id, key, uniqueid, linkedid, started_at, answered_at, ended_at, src, dst, caller_name, context, channel, dst_channel, last_app, duration_s, bill_s, disposition, recording_file)';
+    '(site_id, key, uniqueid, linkedid, started_at, time_zone, answered_at, ended_at, src, dst, caller_name, context, channel, dst_channel, last_app, duration_s, bill_s, disposition, recording_file)';
 
   test('moves a version-1 file with its data to version 2, adding both tables and their indexes', () => {
     const { dir, file } = freshFile();
