@@ -20,6 +20,14 @@ const AMI_CAN: ReadonlySet<CapabilityKey> = new Set([
   'system.health',
 ]);
 
+/** Live calls and their control: every adapter leaves these to the site's AMI link, which does them all. */
+export const CALLS_OVER_AMI = {
+  'calls.live': { via: 'ami', note: null },
+  'calls.originate': { via: 'ami', note: null },
+  'calls.hangup': { via: 'ami', note: null },
+  'calls.transfer': { via: 'ami', note: null },
+} as const satisfies Partial<Capabilities>;
+
 const NO_CONFIG_OVER_AMI = 'capability.reason.amiHasNoConfig';
 const NEEDS_AMI = 'capability.reason.needsAmi';
 const API_NOT_SPOKEN = 'capability.reason.apiNotSpoken';

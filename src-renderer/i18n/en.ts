@@ -503,6 +503,7 @@ export const en = {
   'capability.note.elastixFollowMeEnabledUnknown': 'Whether follow-me is switched on is kept where this API cannot read it.',
   'capability.note.elastixCdrNoS': 'Calls to the "s" extension (menus, IVRs) are never returned by this API.',
   'capability.reason.sarkNoFollowMe': 'SARK has no follow-me list; use call forwarding, or mobile twinning (celltwin and cellphone) in the extension’s fields.',
+  'capability.reason.sarkNoDnd': 'SARK keeps no do-not-disturb setting that Switchboard can read or change, through its web API or AMI.',
   'capability.reason.sarkNoRecordings': 'The SARK web API has no call recordings (its greetings are menu prompts); get recordings from the PBX itself.',
   'capability.note.sarkCreateDefaults': 'SARK names a new extension Ext and its number, and chooses its SIP password; rename it in the SARK web interface.',
   'capability.note.sarkUpdateLimits': 'An extension’s name, SIP password and kind cannot be changed through the SARK web API.',

@@ -1,4 +1,5 @@
 import type { Capabilities } from '../../../src-shared/domain/pbx.js';
+import { CALLS_OVER_AMI } from '../site-capabilities.js';
 
 /** What elastix-api does (vendors/MATRIX.md, vendors/elastix.md §4), and what falls to AMI. */
 export const ELASTIX_CAPABILITIES: Capabilities = {
@@ -17,10 +18,7 @@ export const ELASTIX_CAPABILITIES: Capabilities = {
   'ringGroups.write': { via: 'none', reason: 'capability.reason.elastixNoRingGroups' },
   'cdr.fetch': { via: 'api', note: 'capability.note.elastixCdrNoS' },
   'recordings.download': { via: 'api', note: null },
-  'calls.live': { via: 'ami', note: null },
-  'calls.originate': { via: 'ami', note: null },
-  'calls.hangup': { via: 'ami', note: null },
-  'calls.transfer': { via: 'ami', note: null },
+  ...CALLS_OVER_AMI,
   'presence.read': { via: 'api', note: null },
   'system.health': { via: 'api', note: null },
   'config.apply': { via: 'none', reason: 'capability.reason.appliesOnWrite' },

@@ -1,8 +1,11 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../src-main/net/http-client.js';
 import type { PbxAdapter } from '../../../src-main/pbx/adapter.js';
 import { ElastixAdapter } from '../../../src-main/pbx/elastix/elastix-adapter.js';
-import { CAPABILITY_KEYS, type Capabilities, type CapabilityKey } from '../../../src-shared/domain/pbx.js';
+import { SarkAdapter } from '../../../src-main/pbx/sark/sark-adapter.js';
+import { IssabelAdapter } from '../../../src-main/pbx/issabel/issabel-adapter.js';
+import { CAPABILITY_KEYS, type Capabilities, type CapabilityKey, type CdrRecord } from '../../../src-shared/domain/pbx.js';
 import { en } from '../../../src-renderer/i18n/en.js';
 import { MemoryLogger } from '../../support/memory-logger.js';
 import { rejection } from '../../support/rejection.js';
@@ -15,6 +18,13 @@ import { rejection } from '../../support/rejection.js';
 
 const adapters = {
   elastix: new ElastixAdapter({ http: new HttpClient({ baseUrl: 'http://127.0.0.1:9/api/api.php', pinnedFingerprint256: null, logger: new MemoryLogger() }), key: 'k', timeZone: 'UTC' }),
+  issabel: new IssabelAdapter({ http: new HttpClient({ baseUrl: 'http://127.0.0.1:9/pbxapi', pinnedFingerprint256: null, logger: new MemoryLogger() }), user: 'admin', password: 'p' }),
+  sark: new SarkAdapter({ http: new HttpClient({ baseUrl: 'http://127.0.0.1:9/api', pinnedFingerprint256: null, logger: new MemoryLogger() }), credentials: null, timeZone: 'UTC' }),
+};
+
+const RECORD: CdrRecord = {
+  key: 'k', uniqueid: '1.1', linkedid: null, startedAt: 0, answeredAt: null, endedAt: null, src: '100', dst: '101', callerName: '', context: '', channel: '',
+  dstChannel: '', lastApp: '', durationS: 0, billS: 0, disposition: 'answered', recordingFile: 'call.wav',
 };
 
 /** A call per capability an adapter may refuse outright. */
@@ -24,6 +34,11 @@ const CALLS: Partial<Record<CapabilityKey, (adapter: PbxAdapter) => Promise<unkn
   'callForward.read': (a) => a.getCallForward('100'),
   'callForward.write': (a) => a.setCallForward('100', { always: null, busy: null, noAnswer: null, dnd: false }),
   'config.apply': (a) => a.apply(),
+  'followMe.read': (a) => a.getFollowMe('100'),
+  'followMe.write': (a) => a.setFollowMe('100', null),
+  'cdr.fetch': (a) => a.fetchCdrs({ window: { from: 0, to: 1000 }, onBatch: () => undefined }),
+  'recordings.download': (a) => a.downloadRecording(RECORD, new PassThrough()),
+  'presence.read': (a) => a.peers(),
 };
 
 function texts(capabilities: Capabilities): string[] {
